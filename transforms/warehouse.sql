@@ -1,0 +1,80 @@
+-- The warehouse schema: the one place tables and views are defined.
+-- Column names are a contract with users' SQL; add columns, never rename them.
+
+CREATE TABLE IF NOT EXISTS articles (
+    article_id      VARCHAR PRIMARY KEY,   -- sha1 of the URL, else of the content
+    external_id     VARCHAR,               -- the input record's own id (JSONL "id")
+    url             VARCHAR,
+    title           VARCHAR NOT NULL,
+    published_date  DATE,
+    source          VARCHAR,               -- the URL's host, or the record's "source"
+    body            VARCHAR NOT NULL,
+    ingested_at     TIMESTAMP NOT NULL,
+    source_file     VARCHAR NOT NULL,
+    content_hash    VARCHAR NOT NULL,      -- sha1 of title, date and body: a new hash under one URL is a new version
+    version         INTEGER NOT NULL,
+    run_id          VARCHAR NOT NULL
+);
+
+-- Every version of every article ever loaded; `articles` holds the latest.
+CREATE TABLE IF NOT EXISTS article_versions (
+    article_id      VARCHAR NOT NULL,
+    version         INTEGER NOT NULL,
+    content_hash    VARCHAR NOT NULL,
+    title           VARCHAR,
+    published_date  DATE,
+    body            VARCHAR,
+    ingested_at     TIMESTAMP NOT NULL,
+    source_file     VARCHAR NOT NULL,
+    run_id          VARCHAR NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
+
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id      VARCHAR NOT NULL,
+    sentence_index  INTEGER NOT NULL,      -- position in the input; carries no meaning for line files
+    text            VARCHAR NOT NULL,
+    PRIMARY KEY (article_id, sentence_index)
+);
+
+CREATE TABLE IF NOT EXISTS casualty_figures (
+    figure_id       VARCHAR PRIMARY KEY,   -- stable: same article text, same id
+    article_id      VARCHAR NOT NULL,
+    sentence_index  INTEGER NOT NULL,
+    sentence_text   VARCHAR NOT NULL,
+    category        VARCHAR NOT NULL,      -- vocab/casualty_categories.csv
+    low             BIGINT,
+    high            BIGINT,                -- NULL: open-ended
+    hedge           VARCHAR,               -- vocab/hedge_types.csv; NULL: exact
+    victims         VARCHAR,
+    scope           VARCHAR NOT NULL,      -- event | cumulative
+    location_name   VARCHAR,
+    event_date      DATE,
+    attributed_to   VARCHAR,
+    quantity_text   VARCHAR,               -- the words the figure was read from
+    trigger_text    VARCHAR,               -- the word that says what happened to the victims
+    run_id          VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quarantine (
+    quarantine_id   VARCHAR PRIMARY KEY,   -- sha1 of file, record, reason and raw: re-runs add nothing
+    source_file     VARCHAR NOT NULL,
+    record_ref      VARCHAR,               -- line number, record id or figure id
+    reason          VARCHAR NOT NULL,
+    raw             VARCHAR,               -- at most the first 2,000 characters
+    quarantined_at  TIMESTAMP NOT NULL,
+    stage           VARCHAR NOT NULL,      -- ingest | validate
+    run_id          VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS dq_results (
+    run_id              VARCHAR NOT NULL,
+    table_name          VARCHAR NOT NULL,
+    expectation         VARCHAR NOT NULL,  -- type and column(s)
+    severity            VARCHAR NOT NULL,  -- critical | warning
+    success             BOOLEAN NOT NULL,
+    element_count       BIGINT,
+    unexpected_count    BIGINT,
+    validated_at        TIMESTAMP NOT NULL,
+    PRIMARY KEY (run_id, table_name, expectation)
+);
