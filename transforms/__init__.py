@@ -1,0 +1,1 @@
+"""warledger: war reporting into a queryable ledger."""

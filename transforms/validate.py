@@ -1,0 +1,244 @@
+"""Data quality: validate frames against the GX suites in expectations/, and publish GX Data Docs.
+
+Each expectation carries ``meta.severity``. Rows failing a critical expectation are split
+off into ``Validation.failed`` (for the quarantine); warning failures are only recorded.
+GX 1.x cannot validate DuckDB tables, so frames are validated through GX's pandas source.
+
+Two GX contexts are kept per process. Validation runs in an in-memory context, so it
+writes nothing. Data Docs come from a context whose stores are files under
+``docs_dir/gx`` (suites, and every run's validation results, so the site lists every
+run) and whose site is ``docs_dir`` itself: ``docs_dir/index.html``.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before GX is imported: a context GX makes for itself must not phone home either.
+os.environ["GX_ANALYTICS_ENABLED"] = "False"
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import great_expectations as gx
+import pandas as pd
+from great_expectations.core import ExpectationSuite, ExpectationSuiteValidationResult
+from great_expectations.core.batch_definition import BatchDefinition
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context import AbstractDataContext
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    FilesystemStoreBackendDefaults,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
+from great_expectations.expectations.expectation import Expectation
+
+from transforms import vocab
+from transforms.config import REPO_ROOT
+
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+SEVERITIES = ("critical", "warning")
+RESULT_COLUMNS = [
+    "run_id", "table_name", "expectation", "severity", "success",
+    "element_count", "unexpected_count", "validated_at",
+]
+# Compared as days: DuckDB, pandas and Python hand these over as dates, datetimes or
+# Timestamps, which pandas refuses to compare with one another.
+DAY_COLUMNS = ("published_date", "ingested_at", "event_date")
+VOCAB_KEY = "$vocab"
+
+
+@dataclass
+class Validation:
+    table: str
+    passed: pd.DataFrame
+    failed: pd.DataFrame
+    results: pd.DataFrame
+    report: ExpectationSuiteValidationResult = field(repr=False)
+
+    @property
+    def critical_failures(self) -> list[str]:
+        failed = self.results[~self.results["success"] & (self.results["severity"] == "critical")]
+        return failed["expectation"].tolist()
+
+
+def load_suite(table: str) -> ExpectationSuite:
+    """The suite in expectations/<table>.json, with vocabulary references resolved."""
+    spec = json.loads((EXPECTATIONS_DIR / f"{table}.json").read_text(encoding="utf-8"))
+    spec["expectations"] = [_expectation_spec(table, e) for e in spec["expectations"]]
+    return ExpectationSuite(**spec)
+
+
+def _expectation_spec(table: str, spec: dict) -> dict:
+    severity = spec.get("meta", {}).get("severity")
+    if severity not in SEVERITIES:
+        raise ValueError(f"expectations/{table}.json: {spec['type']} needs meta.severity in {SEVERITIES}")
+    kwargs = {key: _resolve_vocab(value) for key, value in spec["kwargs"].items()}
+    # GX's own severity field follows meta, so Data Docs and GX agree with the file.
+    return {**spec, "kwargs": kwargs, "severity": severity}
+
+
+def _resolve_vocab(value):
+    if not (isinstance(value, dict) and set(value) == {VOCAB_KEY}):
+        return value
+    file, column = value[VOCAB_KEY].split(":")
+    return vocab.column(file.removesuffix(".csv"), column)
+
+
+def validate(table: str, df: pd.DataFrame, run_id: str) -> Validation:
+    """Validate ``df`` against the suite for ``table``, splitting rows by critical failures."""
+    validated_at = datetime.now(timezone.utc)
+    frame = _comparable(df)
+    batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": frame})
+    report = batch.validate(_suite(table), result_format={"result_format": "COMPLETE"})
+    report.meta["validation_time"] = validated_at
+
+    reasons = _critical_reasons(report)
+    failed_at = sorted(reasons)
+    failed = df.iloc[failed_at].assign(reason=["; ".join(reasons[i]) for i in failed_at])
+    passed = df.iloc[[i for i in range(len(df)) if i not in reasons]]
+    results = _results_frame(report, table, run_id, validated_at.replace(tzinfo=None))
+    return Validation(table, passed, failed, results, report)
+
+
+def _comparable(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy GX can check: positional index (GX reports row indexes), days as datetimes."""
+    frame = df.reset_index(drop=True)
+    for column in DAY_COLUMNS:
+        if column in frame.columns:
+            frame[column] = _as_day(frame[column])
+    return frame
+
+
+def _as_day(values: pd.Series) -> pd.Series:
+    days = pd.to_datetime(values, errors="coerce")
+    if days.dt.tz is not None:
+        days = days.dt.tz_localize(None)
+    return days.dt.normalize()
+
+
+def _critical_reasons(report: ExpectationSuiteValidationResult) -> dict[int, list[str]]:
+    """Row position -> names of the critical expectations that row failed."""
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for result in report.results:
+        expectation = result.expectation_config.to_domain_obj()
+        if result.success or expectation.severity != "critical":
+            continue
+        for position in result.result.get("unexpected_index_list") or []:
+            reasons[position].append(expectation_name(expectation))
+    return reasons
+
+
+def expectation_name(expectation: Expectation) -> str:
+    """Type and column(s), plus any row condition: the dq_results key and the quarantine reason."""
+    kwargs = expectation.configuration.kwargs
+    columns = [kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs]
+    columns += kwargs.get("column_list", [])
+    name = f"{expectation.expectation_type}({', '.join(columns)})"
+    # GX conditions read as SQL ("high IS NULL") through repr; their str is the pydantic dump.
+    return f"{name} where {expectation.row_condition!r}" if expectation.row_condition else name
+
+
+def _results_frame(
+    report: ExpectationSuiteValidationResult, table: str, run_id: str, validated_at: datetime
+) -> pd.DataFrame:
+    rows = []
+    for result in report.results:
+        expectation = result.expectation_config.to_domain_obj()
+        rows.append({
+            "run_id": run_id,
+            "table_name": table,
+            "expectation": expectation_name(expectation),
+            "severity": expectation.severity.value,
+            "success": bool(result.success),
+            "element_count": result.result.get("element_count"),
+            "unexpected_count": result.result.get("unexpected_count"),
+            "validated_at": validated_at,
+        })
+    results = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    return results.astype({
+        "success": bool, "element_count": "Int64", "unexpected_count": "Int64",
+        "validated_at": "datetime64[us]",
+    })
+
+
+def build_data_docs(
+    docs_dir: Path, run_id: str, validations: list[Validation] | None = None
+) -> Path:
+    """Add ``validations`` to the Data Docs site in ``docs_dir`` under ``run_id``; return its index.html.
+
+    Only the new validations' pages are rendered, but the index lists every run kept
+    in ``docs_dir/gx``. With no validations the whole site is rebuilt from that store.
+    """
+    docs_dir = Path(docs_dir).resolve()
+    context = _docs_context(docs_dir)
+    identifiers = [_store_validation(context, run_id, v) for v in validations or []]
+    suites = {ExpectationSuiteIdentifier(name=v.table) for v in validations or []}
+    context.build_data_docs(resource_identifiers=[*identifiers, *suites] or None)
+    return docs_dir / "index.html"
+
+
+def _store_validation(
+    context: AbstractDataContext, run_id: str, validation: Validation
+) -> ValidationResultIdentifier:
+    report = validation.report
+    suite = context.suites.add_or_update(load_suite(validation.table))
+    run = RunIdentifier(run_name=run_id, run_time=report.meta["validation_time"])
+    report.meta["run_id"] = run
+    identifier = ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
+        run_id=run,
+        batch_identifier=validation.table,
+    )
+    context.validation_results_store.store_validation_results(report, identifier)
+    return identifier
+
+
+def _context_config(**kwargs) -> DataContextConfig:
+    return DataContextConfig(
+        analytics_enabled=False,
+        # tqdm bars, one per validation, flood the Airflow task logs.
+        progress_bars=ProgressBarsConfig(globally=False),
+        **kwargs,
+    )
+
+
+@lru_cache(maxsize=None)
+def _validation_context() -> AbstractDataContext:
+    config = _context_config(store_backend_defaults=InMemoryStoreBackendDefaults())
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
+@lru_cache(maxsize=None)
+def _batch_definition(table: str) -> BatchDefinition:
+    context = _validation_context()
+    source = context.data_sources.add_or_update_pandas("frames")
+    return source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole")
+
+
+@lru_cache(maxsize=None)
+def _suite(table: str) -> ExpectationSuite:
+    return load_suite(table)
+
+
+@lru_cache(maxsize=None)
+def _docs_context(docs_dir: Path) -> AbstractDataContext:
+    site = {
+        "class_name": "SiteBuilder",
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    }
+    config = _context_config(
+        store_backend_defaults=FilesystemStoreBackendDefaults(root_directory=docs_dir / "gx"),
+        data_docs_sites={"local_site": site},
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
