@@ -40,6 +40,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
+from great_expectations.datasource.fluent import PandasDatasource
 from great_expectations.expectations.expectation import Expectation
 
 from transforms import vocab
@@ -59,6 +60,16 @@ VOCAB_KEY = "$vocab"
 
 @dataclass
 class Validation:
+    """One frame's validation.
+
+    ``passed``: the input rows that met every critical row-level expectation, in input order.
+    ``failed``: the rows that did not, plus ``reason`` naming each expectation they failed
+    ("; "-joined). Every row sharing a duplicated id fails, since none can be told right.
+    ``results``: one dq_results row per expectation. A critical expectation that could not
+    run at all (a missing column) fails there without naming rows: check ``critical_failures``.
+    ``report``: GX's own result, which build_data_docs publishes.
+    """
+
     table: str
     passed: pd.DataFrame
     failed: pd.DataFrame
@@ -106,6 +117,7 @@ def validate(table: str, df: pd.DataFrame, run_id: str) -> Validation:
     failed_at = sorted(reasons)
     failed = df.iloc[failed_at].assign(reason=["; ".join(reasons[i]) for i in failed_at])
     passed = df.iloc[[i for i in range(len(df)) if i not in reasons]]
+    # The warehouse keeps naive UTC timestamps.
     results = _results_frame(report, table, run_id, validated_at.replace(tzinfo=None))
     return Validation(table, passed, failed, results, report)
 
@@ -120,6 +132,7 @@ def _comparable(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _as_day(values: pd.Series) -> pd.Series:
+    # An unreadable date is skipped like a missing one; the warehouse's DATE column rejects it.
     days = pd.to_datetime(values, errors="coerce")
     if days.dt.tz is not None:
         days = days.dt.tz_localize(None)
@@ -219,10 +232,14 @@ def _validation_context() -> AbstractDataContext:
 
 
 @lru_cache(maxsize=None)
+def _validation_source() -> PandasDatasource:
+    return _validation_context().data_sources.add_pandas("frames")
+
+
+@lru_cache(maxsize=None)
 def _batch_definition(table: str) -> BatchDefinition:
-    context = _validation_context()
-    source = context.data_sources.add_or_update_pandas("frames")
-    return source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole")
+    asset = _validation_source().add_dataframe_asset(table)
+    return asset.add_batch_definition_whole_dataframe("whole")
 
 
 @lru_cache(maxsize=None)

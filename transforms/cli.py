@@ -1,0 +1,71 @@
+"""The ``warledger`` command: the pipeline without Airflow, and a look at the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from transforms import config, warehouse
+from transforms.pipeline import run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="warledger", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_run = sub.add_parser("run", help="ingest, extract, validate and load a file or folder")
+    p_run.add_argument("--input", type=Path, help="landing file or folder (default: WARLEDGER_LANDING)")
+    p_run.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
+    p_run.add_argument("--staging", type=Path, help="run folders (default: WARLEDGER_STAGING)")
+    p_run.add_argument("--docs", type=Path, help="Data Docs folder (default: WARLEDGER_DOCS)")
+
+    p_sum = sub.add_parser("summary", help="what the warehouse holds, and where its report is")
+    p_sum.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
+    p_sum.add_argument("--docs", type=Path, help="Data Docs folder (default: WARLEDGER_DOCS)")
+
+    args = parser.parse_args(argv)
+    cfg = _settings(args)
+    if args.command == "run":
+        source = args.input or cfg.landing
+        if not source.exists():
+            parser.error(f"--input: {source} does not exist")
+        run_id = "cli__" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        result = run(source, cfg, run_id)
+        loaded = result["loaded"]
+        print(f"run {run_id}: read {result['articles_read']} new article(s) from {source}")
+        print(f"  loaded: {loaded['articles']} article(s), {loaded['sentences']} sentence(s), "
+              f"{loaded['casualty_figures']} casualty figure(s), {loaded['quarantine']} quarantined record(s)")
+        for failure in result.get("critical_failures") or []:
+            print(f"  failed expectation: {failure}")
+    print(summary(cfg))
+    return 0
+
+
+def summary(cfg: config.Settings) -> str:
+    lines = [f"warehouse: {cfg.warehouse}"]
+    if cfg.warehouse.exists():
+        con = warehouse.connect(cfg.warehouse, read_only=True)
+        try:
+            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in warehouse.TABLES}
+        finally:
+            con.close()
+        lines.append("  " + ", ".join(f"{t}: {n}" for t, n in counts.items()))
+    else:
+        lines.append("  (not created yet)")
+    index = cfg.docs / "index.html"
+    lines.append(f"data-quality report: {index if index.exists() else '(not built yet)'}")
+    return "\n".join(lines)
+
+
+def _settings(args) -> config.Settings:
+    cfg = config.settings()
+    overrides = {k: getattr(args, k) for k in ("warehouse", "staging", "docs")
+                 if getattr(args, k, None) is not None}
+    return dataclasses.replace(cfg, **{k: v.resolve() for k, v in overrides.items()})
+
+
+if __name__ == "__main__":
+    sys.exit(main())
