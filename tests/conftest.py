@@ -1,0 +1,85 @@
+"""Shared fixtures: a throwaway Airflow home, settings pointed at a temporary warehouse, the gold files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLES = SHARED / "samples"
+SAMPLE_ARTICLE = SAMPLES / "lysychansk_20220703.txt"
+SAMPLE_GOLD = SAMPLES / "lysychansk_20220703.gold.json"
+CORPUS = SHARED / "corpus" / "guardian_nyt_ukraine_2022.jsonl"
+
+# Airflow reads its home when first imported: point it at a temporary SQLite home before any test does.
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="warledger-airflow-")
+os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
+
+
+@pytest.fixture(scope="session")
+def airflow_db() -> Path:
+    """A migrated SQLite metadata DB, made once per test session with Airflow's own CLI."""
+    airflow = Path(sys.executable).parent / "airflow"
+    subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ.copy())
+    return Path(_AIRFLOW_HOME)
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """WARLEDGER_* settings pointing into a temporary folder; returns the resolved settings."""
+    from transforms.config import settings
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    monkeypatch.setenv("WARLEDGER_LANDING", str(landing))
+    monkeypatch.setenv("WARLEDGER_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("WARLEDGER_STAGING", str(tmp_path / "staging"))
+    monkeypatch.setenv("WARLEDGER_DOCS", str(tmp_path / "docs"))
+    return settings()
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    return json.loads(SAMPLE_GOLD.read_text())
+
+
+def query(warehouse: Path, sql: str) -> list[dict]:
+    """Rows of a read-only query, as dicts."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def assert_matches_gold(figures: list[dict], gold: dict) -> None:
+    """Every gold figure is found exactly once (accept_also honoured) and nothing else came out."""
+    fields = {"category": "category", "low": "low", "high": "high", "hedge": "hedge",
+              "location": "location_name", "event_date": "event_date", "attributed_to": "attributed_to"}
+    unmatched = list(figures)
+    for g in gold["casualty_figures"]:
+        def accepted(field, value, g=g):
+            also = g.get("accept_also", {}).get(field, [])
+            options = [g[field]] + (also if isinstance(also, list) else [also])
+            return value in options
+        candidates = [f for f in unmatched if f["sentence_text"].startswith(g["sentence_starts"])
+                      and f["category"] == g["category"]
+                      and all(accepted(k, str(f[col]) if k == "event_date" and f[col] else f[col])
+                              for k, col in fields.items() if k != "category")]
+        assert candidates, f"gold figure not found: {g}\namong: {figures}"
+        unmatched.remove(candidates[0])
+    assert not unmatched, f"figures that are not in the gold: {unmatched}"

@@ -1,0 +1,91 @@
+"""The DAG as Airflow loads it, and the whole pipeline run through Airflow's dag.test()."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import SAMPLE_ARTICLE, assert_matches_gold, query
+
+
+@pytest.fixture(scope="module")
+def dagbag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    from conftest import REPO
+
+    return DagBag(dag_folder=str(REPO / "dags"))
+
+
+def test_dags_import_without_errors(dagbag):
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == {"warledger"}
+
+
+def test_warledger_dag_shape(dagbag):
+    dag = dagbag.dags["warledger"]
+    assert [t.task_id for t in dag.topological_sort()] == ["ingest", "extract", "publish"]
+    assert dag.catchup is False
+    assert dag.max_active_runs == 1
+    assert dag.timetable.expression == "0 * * * *"
+    assert dag.doc_md and "publish" in dag.doc_md
+    assert "input" in dag.params
+    publish = dag.get_task("publish")
+    assert publish.pool == "warledger_warehouse"
+    assert publish.trigger_rule == "none_failed"
+    # extract is mapped over the ingest task's batches
+    from airflow.sdk.definitions.mappedoperator import MappedOperator
+
+    assert isinstance(dag.get_task("extract"), MappedOperator)
+    for task in dag.tasks:
+        assert task.retries >= 1
+
+
+def test_dag_parse_imports_no_heavy_library():
+    """Parsing the DAG file must not import spaCy, GX or DuckDB (the scheduler re-parses it often)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    code = ("import runpy, sys; runpy.run_path(%r); "
+            "print(','.join(m for m in ('spacy', 'great_expectations', 'duckdb') if m in sys.modules))"
+            % str(REPO / "dags" / "warledger_dag.py"))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1:] in ([], [""])
+
+
+def _run(dagbag, day: int):
+    dag = dagbag.dags["warledger"]
+    return dag.test(logical_date=datetime(2022, 7, day, tzinfo=timezone.utc))
+
+
+def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gold):
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / SAMPLE_ARTICLE.name)
+    (workspace.landing / "broken.txt").write_text("20220703\nhttps://example.com/x\nA sentence.\n")
+
+    run = _run(dagbag, 3)
+    assert run.state == "success"
+
+    figures = query(workspace.warehouse, "SELECT * FROM casualty_figures")
+    assert_matches_gold(figures, gold)
+    articles = query(workspace.warehouse, "SELECT * FROM articles")
+    assert [(a["title"], str(a["published_date"]), a["source"]) for a in articles] == [
+        ("Ukrainian forces withdraw from Lysychansk their last holdout in key region", "2022-07-03", "cbs58.com")]
+    assert query(workspace.warehouse, "SELECT count(*) AS n FROM sentences")[0]["n"] == 38
+    quarantined = query(workspace.warehouse, "SELECT source_file, reason FROM quarantine")
+    assert len(quarantined) == 1 and "broken.txt" in quarantined[0]["reason"]
+    assert "missing title line" in quarantined[0]["reason"]
+    dq = query(workspace.warehouse, "SELECT table_name, success FROM dq_results")
+    assert {d["table_name"] for d in dq} == {"articles", "casualty_figures"}
+    assert all(d["success"] for d in dq)
+    assert (workspace.docs / "index.html").exists()
+
+    # A second scheduled run over the same landing folder changes nothing.
+    tables = ["articles", "sentences", "casualty_figures", "quarantine", "dq_results", "article_versions"]
+    before = {t: query(workspace.warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    assert _run(dagbag, 4).state == "success"
+    after = {t: query(workspace.warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
+    assert after == before
