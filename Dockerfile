@@ -21,6 +21,9 @@ RUN install -d -o airflow -g 0 -m 0775 \
         /opt/warledger/data/dq_docs
 USER airflow
 
+# Absolute paths on the shared volume (docker-compose.yml sets the same). PYTHONPATH
+# makes transforms importable even where the editable install's .pth file is not
+# read, e.g. by root, for whom the entrypoint only adds ~airflow/.local to the path.
 ENV WARLEDGER_LANDING=/opt/warledger/data/landing \
     WARLEDGER_STAGING=/opt/warledger/data/staging \
     WARLEDGER_WAREHOUSE=/opt/warledger/data/warehouse.duckdb \
@@ -43,6 +46,7 @@ COPY --chown=airflow:0 dags/ /opt/airflow/dags/
 
 # Fail the build, not the first task, if the package cannot find its suites or model.
 RUN python -c "from pathlib import Path; import spacy; from transforms.config import REPO_ROOT, settings; \
+import transforms.validate; \
 assert REPO_ROOT == Path('/opt/warledger'), REPO_ROOT; \
 assert (REPO_ROOT / 'expectations').is_dir(), 'expectations/ missing'; \
 spacy.load(settings().spacy_model)"

@@ -59,7 +59,7 @@ def sha1(text: str) -> str:
 
 def landing_files(path: Path) -> list[Path]:
     """The files under a landing folder (or the one file given), in a stable order."""
-    path = Path(path)
+    path = Path(path).resolve()
     if not path.exists():
         raise FileNotFoundError(f"input not found: {path}")
     if path.is_file():

@@ -67,7 +67,8 @@ def merge(path: Path, run_id: str, articles: pd.DataFrame, sentences: pd.DataFra
         try:
             for name, frame in (("new_articles", articles), ("new_sentences", sentences), ("new_figures", figures),
                                 ("new_quarantine", quarantine), ("new_dq", dq_results)):
-                con.register(name, frame)
+                if len(frame.columns):
+                    con.register(name, frame)
             _merge(con, run_id, articles, figures, quarantine, dq_results)
             con.commit()
         except BaseException:

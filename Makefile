@@ -1,0 +1,41 @@
+# The README's two commands: `make run` (the sample articles through Airflow) and `make test`.
+# Everything is installed into .venv from PyPI; nothing needs to be set up by hand first.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+SAMPLES ?= $(CURDIR)/../shared/samples
+
+# The embedded default: Airflow's metadata in SQLite under .airflow/, this repo's DAGs, no examples.
+export AIRFLOW_HOME ?= $(CURDIR)/.airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export PATH := $(BIN):$(PATH)
+
+.PHONY: install airflow-db run test standalone
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --constraint constraints.txt --editable '.[test]'
+	touch $@
+
+airflow-db: install
+	airflow db migrate > /dev/null
+	airflow pools set warledger_warehouse 1 "DuckDB has one writer" > /dev/null
+
+run: airflow-db
+	mkdir -p data/landing
+	cp $(SAMPLES)/*.txt data/landing/
+	@echo "running the warledger DAG through Airflow (log: data/airflow-run.log) ..."
+	airflow dags test warledger > data/airflow-run.log 2>&1 || { tail -n 40 data/airflow-run.log; exit 1; }
+	warledger summary
+
+test: install
+	pytest
+
+standalone: airflow-db
+	airflow standalone
