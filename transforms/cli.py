@@ -26,8 +26,21 @@ def main(argv: list[str] | None = None) -> int:
     p_sum.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
     p_sum.add_argument("--docs", type=Path, help="Data Docs folder (default: WARLEDGER_DOCS)")
 
+    p_sql = sub.add_parser("sql", help="run a query on the warehouse, read-only")
+    p_sql.add_argument("query")
+    p_sql.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
+
     args = parser.parse_args(argv)
     cfg = _settings(args)
+    if args.command == "sql":
+        if not cfg.warehouse.exists():
+            parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
+        con = warehouse.connect(cfg.warehouse, read_only=True)
+        try:
+            con.sql(args.query).show(max_width=160, max_rows=100)
+        finally:
+            con.close()
+        return 0
     if args.command == "run":
         source = args.input or cfg.landing
         if not source.exists():
