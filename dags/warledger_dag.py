@@ -10,39 +10,60 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, get_current_context, task
 
 WAREHOUSE_POOL = "warledger_warehouse"
+# Producers of articles (a scraper DAG, a sync job) can update LANDING to start a run at once;
+# consumers of the ledger (exports, dashboards) can be scheduled on WAREHOUSE.
+LANDING = Asset("warledger_landing")
+WAREHOUSE = Asset("warledger_warehouse")
 
 DOC = """
 ### warledger
 
 Turns war reporting into a ledger of casualty figures.
 
+Runs hourly, and whenever the asset `warledger_landing` is updated.
+
 1. **ingest** reads the landing folder (`WARLEDGER_LANDING`, or the `input` param),
-   quarantines unreadable files and records with their reason, skips articles the
-   warehouse already holds, and stages the new ones as Parquet batches under
-   `WARLEDGER_STAGING/<run id>/`.
+   skips files already read (same path, same bytes), quarantines unreadable files and
+   records with their reason, skips articles the warehouse already holds, and stages
+   the new ones as Parquet batches under `WARLEDGER_STAGING/<run id>/`.
 2. **extract** (mapped, one task per batch) parses the sentences with spaCy and
    writes the batch's casualty figures beside it.
 3. **publish** (pool `warledger_warehouse`, one slot: DuckDB has one writer)
    validates the batch with the Great Expectations suites in `expectations/`,
    quarantines failing rows, merges the rest into `WARLEDGER_WAREHOUSE` in one
-   transaction and rebuilds the Data Docs at `WARLEDGER_DOCS/index.html`.
+   transaction, rebuilds the Data Docs at `WARLEDGER_DOCS/index.html` and updates the
+   asset `warledger_warehouse`. A critical expectation failing as a whole stops the
+   publish (the task fails, naming it); warnings are recorded and the rows load.
 
 Re-running a run changes nothing; a failed publish leaves the warehouse as it was.
+
+**Manual runs and backfills** (Trigger DAG w/ config): `input` reads another file or
+folder; `since` / `until` (YYYY-MM-DD) keep only articles published in that range;
+`reprocess` reads every file again and re-extracts articles already loaded (after a
+change of the extraction rules), replacing their figures.
 """
 
 
 @dag(
     dag_id="warledger",
-    schedule="@hourly",
+    schedule=AssetOrTimeSchedule(timetable=CronTriggerTimetable("0 * * * *", timezone="UTC"), assets=[LANDING]),
     start_date=datetime(2022, 2, 24),
     catchup=False,
     max_active_runs=1,
     default_args={"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponential_backoff": True},
-    params={"input": Param(None, type=["null", "string"],
-                           description="A landing file or folder to read instead of WARLEDGER_LANDING")},
+    params={
+        "input": Param(None, type=["null", "string"],
+                       description="A landing file or folder to read instead of WARLEDGER_LANDING"),
+        "since": Param(None, type=["null", "string"], format="date",
+                       description="Backfill: only articles published on or after this day"),
+        "until": Param(None, type=["null", "string"], format="date",
+                       description="Backfill: only articles published on or before this day"),
+        "reprocess": Param(False, type="boolean",
+                           description="Read every file again and re-extract articles already loaded"),
+    },
     doc_md=DOC,
     tags=["warledger"],
 )
@@ -50,12 +71,12 @@ def warledger():
     @task
     def ingest() -> list[str]:
         from transforms.config import settings
-        from transforms.pipeline import stage
+        from transforms.pipeline import RunOptions, stage
 
         context = get_current_context()
         cfg = settings()
-        source = Path(context["params"]["input"] or cfg.landing)
-        return stage(source, cfg, context["run_id"])
+        params = context["params"]
+        return stage(Path(params["input"] or cfg.landing), cfg, context["run_id"], RunOptions.from_params(params))
 
     @task
     def extract(batch_dir: str) -> str:
@@ -64,17 +85,23 @@ def warledger():
 
         return extract_batch(batch_dir, settings().spacy_model)
 
-    @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed")
+    @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed", outlets=[WAREHOUSE])
     def publish() -> dict:
-        from transforms import staging
+        from airflow.sdk.exceptions import AirflowFailException
+
         from transforms.config import settings
-        from transforms.publish import publish as publish_run
+        from transforms.pipeline import publish_run
+        from transforms.publish import DataQualityError
 
         context = get_current_context()
         cfg = settings()
-        summary = publish_run(str(staging.run_dir(cfg.staging, context["run_id"])), cfg.warehouse, cfg.docs,
-                              context["run_id"])
+        try:
+            summary = publish_run(cfg, context["run_id"])
+        except DataQualityError as err:
+            # Bad data stays bad on retry: fail now, naming the expectation.
+            raise AirflowFailException(str(err)) from err
         print(f"warehouse: {cfg.warehouse}\ndata-quality report: {summary['data_docs']}")
+        context["outlet_events"][WAREHOUSE].extra = {"run_id": context["run_id"], "loaded": summary["loaded"]}
         return summary
 
     extract.expand(batch_dir=ingest()) >> publish()

@@ -29,12 +29,15 @@ def test_warledger_dag_shape(dagbag):
     assert [t.task_id for t in dag.topological_sort()] == ["ingest", "extract", "publish"]
     assert dag.catchup is False
     assert dag.max_active_runs == 1
-    assert dag.timetable.expression == "0 * * * *"
+    # Hourly, or as soon as a producer updates the landing asset.
+    assert dag.timetable.timetable.expression == "0 * * * *"
+    assert [a.name for a in dag.timetable.asset_condition.objects] == ["warledger_landing"]
     assert dag.doc_md and "publish" in dag.doc_md
-    assert "input" in dag.params
+    assert set(dag.params) == {"input", "since", "until", "reprocess"}
     publish = dag.get_task("publish")
     assert publish.pool == "warledger_warehouse"
     assert publish.trigger_rule == "none_failed"
+    assert [a.name for a in publish.outlets] == ["warledger_warehouse"]
     # extract is mapped over the ingest task's batches
     from airflow.sdk.definitions.mappedoperator import MappedOperator
 
@@ -79,7 +82,7 @@ def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gol
     assert len(quarantined) == 1 and "broken.txt" in quarantined[0]["reason"]
     assert "missing title line" in quarantined[0]["reason"]
     dq = query(workspace.warehouse, "SELECT table_name, success FROM dq_results")
-    assert {d["table_name"] for d in dq} == {"articles", "casualty_figures"}
+    assert {d["table_name"] for d in dq} == {"articles", "sentences", "casualty_figures", "quarantine"}
     assert all(d["success"] for d in dq)
     assert (workspace.docs / "index.html").exists()
 

@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from transforms import config, warehouse
-from transforms.pipeline import run
+from transforms.publish import DataQualityError
+from transforms.pipeline import RunOptions, run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
     p_run.add_argument("--staging", type=Path, help="run folders (default: WARLEDGER_STAGING)")
     p_run.add_argument("--docs", type=Path, help="Data Docs folder (default: WARLEDGER_DOCS)")
+    p_run.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
+    p_run.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
+    p_run.add_argument("--reprocess", action="store_true",
+                       help="read every file again and re-extract articles already loaded")
 
     p_sum = sub.add_parser("summary", help="what the warehouse holds, and where its report is")
     p_sum.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
@@ -46,7 +51,15 @@ def main(argv: list[str] | None = None) -> int:
         if not source.exists():
             parser.error(f"--input: {source} does not exist")
         run_id = "cli__" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        result = run(source, cfg, run_id)
+        try:
+            options = RunOptions.from_params(vars(args))
+        except ValueError as err:
+            parser.error(f"--since/--until: {err}")
+        try:
+            result = run(source, cfg, run_id, options)
+        except DataQualityError as err:
+            print(err, file=sys.stderr)
+            return 1
         loaded = result["loaded"]
         print(f"run {run_id}: read {result['articles_read']} new article(s) from {source}")
         print(f"  loaded: {loaded['articles']} article(s), {loaded['sentences']} sentence(s), "

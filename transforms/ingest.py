@@ -72,11 +72,24 @@ def landing_files(path: Path) -> list[Path]:
     )
 
 
-def ingest(path: Path, max_file_mb: float = 20.0, now: datetime | None = None) -> Ingested:
+def file_digest(path: Path) -> str:
+    """sha1 of a file's bytes, read in chunks (a landing file may be large)."""
+    digest = hashlib.sha1()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest(path: Path, max_file_mb: float = 20.0) -> Ingested:
     """Read every landing file under ``path``."""
+    return ingest_files(landing_files(path), max_file_mb)
+
+
+def ingest_files(files: list[Path], max_file_mb: float = 20.0, now: datetime | None = None) -> Ingested:
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     out = Ingested()
-    for file in landing_files(path):
+    for file in files:
         ingest_file(file, out, max_file_mb, now)
     _drop_repeats(out)
     return out

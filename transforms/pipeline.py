@@ -2,38 +2,94 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from transforms import staging, warehouse
 from transforms.config import Settings
 from transforms.extract import extract_batch
-from transforms.ingest import ingest
+from transforms.ingest import file_digest, ingest_files, landing_files
 from transforms.publish import publish, with_quarantine_ids
 
+MANIFEST = "manifest.json"
 
-def stage(input_path: Path, cfg: Settings, run_id: str) -> list[str]:
+
+@dataclass(frozen=True)
+class RunOptions:
+    """A manual run's choices (the DAG's params); the defaults are a scheduled run's."""
+
+    since: date | None = None       # only articles published on or after this day
+    until: date | None = None       # ... and on or before this day
+    reprocess: bool = False         # read every file and re-extract known articles (after a rules change)
+
+    @property
+    def backfill(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    @classmethod
+    def from_params(cls, params: dict) -> "RunOptions":
+        return cls(_day(params.get("since")), _day(params.get("until")), bool(params.get("reprocess")))
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions()) -> list[str]:
     """Ingest the landing input and stage what the warehouse lacks; return the batch folders.
 
-    The run folder is rebuilt from scratch, so a retried or re-run task stages the same thing.
+    Files already read (same path, same bytes) are skipped; the run folder is rebuilt
+    from scratch, so a retried or re-run task stages the same thing.
     """
     folder = staging.run_dir(cfg.staging, run_id)
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    articles, sentences, quarantine = ingest(Path(input_path), cfg.max_file_mb).frames()
-    quarantine = with_quarantine_ids(quarantine)
-    known_articles, known_quarantine = warehouse.existing_keys(cfg.warehouse)
-    is_new = [(a, h) not in known_articles for a, h in zip(articles["article_id"], articles["content_hash"])]
-    articles = articles[is_new]
+
+    files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f), "size_bytes": f.stat().st_size}
+                          for f in landing_files(Path(input_path))],
+                         columns=["path", "content_hash", "size_bytes"])
+    known = warehouse.existing_keys(cfg.warehouse)
+    if not options.reprocess:
+        seen = [(p, h) in known.files for p, h in zip(files["path"], files["content_hash"])]
+        files = files[~pd.Series(seen, index=files.index, dtype=bool)]
+    articles, sentences, quarantine = ingest_files([Path(p) for p in files["path"]], cfg.max_file_mb).frames()
+
+    if options.backfill:
+        days = pd.to_datetime(articles["published_date"])
+        keep = pd.Series(True, index=articles.index)
+        if options.since:
+            keep &= days >= pd.Timestamp(options.since)
+        if options.until:
+            keep &= days <= pd.Timestamp(options.until)
+        articles = articles[keep.fillna(False)]
+    if not options.reprocess:
+        new = [(a, h) not in known.articles for a, h in zip(articles["article_id"], articles["content_hash"])]
+        articles = articles[pd.Series(new, index=articles.index, dtype=bool)]
     sentences = sentences[sentences["article_id"].isin(articles["article_id"])]
-    quarantine = quarantine[~quarantine["quarantine_id"].isin(known_quarantine)]
+    quarantine = with_quarantine_ids(quarantine)
+    quarantine = quarantine[~quarantine["quarantine_id"].isin(known.quarantine)]
+
     staging.write(quarantine, folder / staging.QUARANTINE)
+    # A date-filtered backfill has not read its files whole: it must not mark them as read.
+    staging.write(files.iloc[0:0] if options.backfill else files, folder / staging.LANDING_FILES)
+    (folder / MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
     return staging.write_batches(articles, sentences, folder, cfg.batch_size)
 
 
-def run(input_path: Path, cfg: Settings, run_id: str) -> dict:
+def publish_run(cfg: Settings, run_id: str) -> dict:
+    folder = staging.run_dir(cfg.staging, run_id)
+    manifest = json.loads((folder / MANIFEST).read_text())
+    return publish(str(folder), cfg.warehouse, cfg.docs, run_id, replace=manifest["reprocess"])
+
+
+def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions()) -> dict:
     """The whole path without Airflow: stage, extract each batch, publish."""
-    for batch in stage(input_path, cfg, run_id):
+    for batch in stage(input_path, cfg, run_id, options):
         extract_batch(batch, cfg.spacy_model)
-    return publish(str(staging.run_dir(cfg.staging, run_id)), cfg.warehouse, cfg.docs, run_id)
+    return publish_run(cfg, run_id)

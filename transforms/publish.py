@@ -1,7 +1,10 @@
 """Publish: validate a run's staged rows with Great Expectations and merge them into the warehouse.
 
-Rows that fail a critical expectation are quarantined with the expectation
-named; an article that fails takes its sentences and figures with it.
+Rows failing a critical expectation are quarantined with the expectation named
+(an article that fails takes its sentences and figures with it). A critical
+expectation that fails as a whole (more bad rows than its ``mostly`` allows, or a
+column missing) means the batch is corrupt: nothing is merged, the results are
+kept in dq_results and the Data Docs, and DataQualityError names the expectation.
 """
 
 from __future__ import annotations
@@ -14,49 +17,67 @@ import pandas as pd
 
 from transforms import staging, warehouse
 from transforms.extract import FIGURE_COLUMNS
-from transforms.ingest import QUARANTINE_COLUMNS, sha1
+from transforms.ingest import QUARANTINE_COLUMNS, SENTENCE_COLUMNS, sha1
 from transforms.validate import Validation, build_data_docs, validate
 
+STAGED_QUARANTINE_COLUMNS = QUARANTINE_COLUMNS + ["quarantine_id"]
 
-def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str) -> dict:
+
+class DataQualityError(RuntimeError):
+    """A critical expectation failed: the publish stopped and the warehouse is unchanged."""
+
+
+def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, replace: bool = False) -> dict:
     """Validate and load everything staged under ``run_folder``; return the run's summary."""
     folder = Path(run_folder)
     batches = sorted(str(p) for p in folder.glob("batch_*") if p.is_dir())
     articles = staging.read_batches(batches, staging.ARTICLES)
-    sentences = staging.read_batches(batches, staging.SENTENCES)
-    figures = staging.read_batches(batches, staging.FIGURES)
-    quarantine = staging.read(folder / staging.QUARANTINE) if (folder / staging.QUARANTINE).exists() else \
-        pd.DataFrame(columns=QUARANTINE_COLUMNS + ["quarantine_id"])
-    if figures.empty:
-        figures = pd.DataFrame(columns=FIGURE_COLUMNS)
+    sentences = _or_empty(staging.read_batches(batches, staging.SENTENCES), SENTENCE_COLUMNS)
+    figures = _or_empty(staging.read_batches(batches, staging.FIGURES), FIGURE_COLUMNS)
+    quarantine = _or_empty(_read_if_there(folder / staging.QUARANTINE), STAGED_QUARANTINE_COLUMNS)
+    files = _read_if_there(folder / staging.LANDING_FILES)
 
     summary = {"run_id": run_id, "warehouse": str(warehouse_path), "articles_read": len(articles),
                "figures_read": len(figures), "ingest_quarantined": len(quarantine)}
     if articles.empty and quarantine.empty:
-        return {**summary, "loaded": {t: 0 for t in warehouse.TABLES}, "data_docs": None}
+        # Nothing new: record the files as read, validate nothing, add no row.
+        loaded = warehouse.merge(warehouse_path, run_id, articles, sentences, figures, quarantine,
+                                 pd.DataFrame(), files) if len(files) else {t: 0 for t in warehouse.TABLES}
+        return {**summary, "loaded": loaded, "data_docs": None, "critical_failures": []}
 
     checked_articles = validate("articles", articles, run_id)
-    good_articles = checked_articles.passed
-    figures = figures[figures["article_id"].isin(good_articles["article_id"])]
-    sentences = sentences[sentences["article_id"].isin(good_articles["article_id"])] if len(sentences) else sentences
-    dated = figures.merge(good_articles[["article_id", "published_date"]], on="article_id", how="left")
+    good = checked_articles.passed["article_id"]
+    checked_sentences = validate("sentences", sentences[sentences["article_id"].isin(good)], run_id)
+    dated = figures[figures["article_id"].isin(good)].merge(
+        checked_articles.passed[["article_id", "published_date"]], on="article_id", how="left")
     checked_figures = validate("casualty_figures", dated, run_id)
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     rejected = pd.concat([
         quarantine,
         _rejections(checked_articles, "article_id", articles, now),
+        _rejections(checked_sentences, "sentence_index", articles, now),
         _rejections(checked_figures, "figure_id", articles, now),
     ], ignore_index=True)
-    dq = pd.concat([checked_articles.results, checked_figures.results], ignore_index=True)
+    checked_quarantine = validate("quarantine", rejected, run_id)
+    checks = [checked_articles, checked_sentences, checked_figures, checked_quarantine]
+    dq = pd.concat([c.results for c in checks], ignore_index=True)
+    failures = [f"{c.table}: {name}" for c in checks for name in c.critical_failures]
+    docs = build_data_docs(Path(docs_dir), run_id, checks)
+    if failures:
+        warehouse.record_failed_validation(warehouse_path, dq)
+        raise DataQualityError(
+            f"publish of run {run_id} stopped, the warehouse is unchanged: critical expectation(s) failed: "
+            + "; ".join(failures) + f". Data Docs: {docs}")
+
+    # Sentences failing their own checks leave their article whole: drop just those rows.
     loaded = warehouse.merge(
-        warehouse_path, run_id, good_articles, sentences,
-        checked_figures.passed[FIGURE_COLUMNS], rejected[QUARANTINE_COLUMNS + ["quarantine_id"]], dq,
+        warehouse_path, run_id, checked_articles.passed, checked_sentences.passed[SENTENCE_COLUMNS],
+        checked_figures.passed[FIGURE_COLUMNS], checked_quarantine.passed[STAGED_QUARANTINE_COLUMNS], dq,
+        files, replace=replace,
     )
-    docs = build_data_docs(Path(docs_dir), run_id, [checked_articles, checked_figures])
     return {**summary, "validation_quarantined": len(rejected) - len(quarantine),
-            "critical_failures": checked_articles.critical_failures + checked_figures.critical_failures,
-            "loaded": loaded, "data_docs": str(docs)}
+            "critical_failures": [], "loaded": loaded, "data_docs": str(docs)}
 
 
 def with_quarantine_ids(rows: pd.DataFrame) -> pd.DataFrame:
@@ -69,14 +90,23 @@ def with_quarantine_ids(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def _read_if_there(path: Path) -> pd.DataFrame:
+    return staging.read(path) if path.exists() else pd.DataFrame()
+
+
+def _or_empty(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame if len(frame.columns) else pd.DataFrame(columns=columns)
+
+
 def _rejections(checked: Validation, key: str, articles: pd.DataFrame, now: datetime) -> pd.DataFrame:
     failed = checked.failed
     if failed.empty:
-        return pd.DataFrame(columns=QUARANTINE_COLUMNS + ["quarantine_id"])
+        return pd.DataFrame(columns=STAGED_QUARANTINE_COLUMNS)
     files = articles.set_index("article_id")["source_file"].to_dict()
     rows = pd.DataFrame({
         "source_file": failed["article_id"].map(files).fillna("?"),
-        "record_ref": failed[key].astype(str),
+        "record_ref": failed["article_id"].astype(str) + ":" + failed[key].astype(str)
+        if key != "article_id" else failed[key].astype(str),
         "reason": f"{checked.table}: " + failed["reason"],
         "raw": [json.dumps(r, default=str)[:2000] for r in failed.drop(columns="reason").to_dict("records")],
         "quarantined_at": now,

@@ -13,6 +13,7 @@ ARTICLES = "articles.parquet"
 SENTENCES = "sentences.parquet"
 FIGURES = "casualty_figures.parquet"
 QUARANTINE = "quarantine.parquet"
+LANDING_FILES = "landing_files.parquet"
 
 
 def run_dir(staging: Path, run_id: str) -> Path:

@@ -140,11 +140,15 @@ def _as_day(values: pd.Series) -> pd.Series:
 
 
 def _critical_reasons(report: ExpectationSuiteValidationResult) -> dict[int, list[str]]:
-    """Row position -> names of the critical expectations that row failed."""
+    """Row position -> names of the critical expectations that row failed.
+
+    Rows are quarantined even when the expectation as a whole passed within its
+    ``mostly``: a few bad rows are set aside, a batch mostly bad fails the publish.
+    """
     reasons: dict[int, list[str]] = defaultdict(list)
     for result in report.results:
         expectation = result.expectation_config.to_domain_obj()
-        if result.success or expectation.severity != "critical":
+        if expectation.severity != "critical":
             continue
         for position in result.result.get("unexpected_index_list") or []:
             reasons[position].append(expectation_name(expectation))

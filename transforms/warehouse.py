@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 
 DDL = Path(__file__).resolve().parent / "warehouse.sql"
-TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "quarantine", "dq_results"]
+TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "quarantine", "dq_results",
+          "landing_files"]
+
+
+class Known(NamedTuple):
+    """What the warehouse already holds, for ingest to skip."""
+
+    articles: set[tuple[str, str]]   # (article_id, content_hash)
+    quarantine: set[str]             # quarantine_id
+    files: set[tuple[str, str]]      # (path, content_hash)
 
 
 def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
@@ -37,28 +47,34 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> 
     return con
 
 
-def existing_keys(path: Path) -> tuple[set[tuple[str, str]], set[str]]:
-    """(article_id, content_hash) pairs and quarantine ids already loaded; empty before the first load."""
+def existing_keys(path: Path) -> Known:
+    """What is already loaded; nothing before the first load."""
     if not Path(path).exists():
-        return set(), set()
+        return Known(set(), set(), set())
     con = connect(path, read_only=True)
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "articles" not in tables:
-            return set(), set()
-        articles = set(con.execute("SELECT article_id, content_hash FROM articles").fetchall())
-        quarantined = {r[0] for r in con.execute("SELECT quarantine_id FROM quarantine").fetchall()}
-        return articles, quarantined
+
+        def rows(table: str, sql: str) -> list[tuple]:
+            return con.execute(sql).fetchall() if table in tables else []
+
+        return Known(
+            set(rows("articles", "SELECT article_id, content_hash FROM articles")),
+            {r[0] for r in rows("quarantine", "SELECT quarantine_id FROM quarantine")},
+            set(rows("landing_files", "SELECT path, content_hash FROM landing_files")),
+        )
     finally:
         con.close()
 
 
 def merge(path: Path, run_id: str, articles: pd.DataFrame, sentences: pd.DataFrame,
-          figures: pd.DataFrame, quarantine: pd.DataFrame, dq_results: pd.DataFrame) -> dict[str, int]:
+          figures: pd.DataFrame, quarantine: pd.DataFrame, dq_results: pd.DataFrame,
+          files: pd.DataFrame | None = None, replace: bool = False) -> dict[str, int]:
     """Load one run's validated rows in a single transaction; re-running it adds nothing.
 
     An article whose URL is known but whose content changed replaces the old
     version's sentences and figures; every version stays in article_versions.
+    With ``replace`` (a reprocessing run) known articles are replaced as well.
     """
     con = connect(path)
     try:
@@ -66,10 +82,18 @@ def merge(path: Path, run_id: str, articles: pd.DataFrame, sentences: pd.DataFra
         con.begin()
         try:
             for name, frame in (("new_articles", articles), ("new_sentences", sentences), ("new_figures", figures),
-                                ("new_quarantine", quarantine), ("new_dq", dq_results)):
+                                ("new_quarantine", quarantine),
+                                ("new_files", files if files is not None else pd.DataFrame())):
                 if len(frame.columns):
                     con.register(name, frame)
-            _merge(con, run_id, articles, figures, quarantine, dq_results)
+            _merge(con, run_id, articles, figures, quarantine, replace)
+            record_results(con, dq_results)
+            if files is not None and len(files):
+                con.execute("""
+                    INSERT INTO landing_files BY NAME
+                    SELECT path, content_hash, size_bytes, ? AS run_id, now()::TIMESTAMP AS read_at FROM new_files
+                    ON CONFLICT DO NOTHING
+                """, [run_id])
             con.commit()
         except BaseException:
             con.rollback()
@@ -80,15 +104,16 @@ def merge(path: Path, run_id: str, articles: pd.DataFrame, sentences: pd.DataFra
         con.close()
 
 
-def _merge(con, run_id: str, articles, figures, quarantine, dq_results) -> None:
+def _merge(con, run_id: str, articles, figures, quarantine, replace: bool) -> None:
     if len(articles):
         con.execute("""
             CREATE TEMP TABLE incoming AS
-            SELECT n.*, COALESCE(a.version, 0) + 1 AS version
+            SELECT n.*, CASE WHEN a.content_hash = n.content_hash THEN a.version
+                             ELSE COALESCE(a.version, 0) + 1 END AS version
             FROM new_articles n
             LEFT JOIN articles a USING (article_id)
-            WHERE a.content_hash IS DISTINCT FROM n.content_hash
-        """)
+            WHERE ? OR a.content_hash IS DISTINCT FROM n.content_hash
+        """, [replace])
         con.execute("DELETE FROM sentences WHERE article_id IN (SELECT article_id FROM incoming)")
         con.execute("DELETE FROM casualty_figures WHERE article_id IN (SELECT article_id FROM incoming)")
         con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM incoming)")
@@ -103,6 +128,7 @@ def _merge(con, run_id: str, articles, figures, quarantine, dq_results) -> None:
             SELECT article_id, version, content_hash, title, published_date, body, ingested_at, source_file,
                    ? AS run_id
             FROM incoming
+            ON CONFLICT DO NOTHING
         """, [run_id])
         con.execute("""
             INSERT INTO sentences BY NAME
@@ -122,8 +148,22 @@ def _merge(con, run_id: str, articles, figures, quarantine, dq_results) -> None:
             SELECT q.*, ? AS run_id FROM new_quarantine q
             WHERE q.quarantine_id NOT IN (SELECT quarantine_id FROM quarantine)
         """, [run_id])
+
+
+def record_results(con, dq_results: pd.DataFrame) -> None:
+    """Keep a run's expectation results; the first record of a (run, table, expectation) stands."""
     if len(dq_results):
+        con.register("new_dq", dq_results)
         con.execute("INSERT INTO dq_results BY NAME SELECT * FROM new_dq ON CONFLICT DO NOTHING")
+
+
+def record_failed_validation(path: Path, dq_results: pd.DataFrame) -> None:
+    """A stopped publish loads nothing but its validation results, so the failure stays visible."""
+    con = connect(path)
+    try:
+        record_results(con, dq_results)
+    finally:
+        con.close()
 
 
 def _counts(con) -> dict[str, int]:

@@ -78,3 +78,26 @@ CREATE TABLE IF NOT EXISTS dq_results (
     validated_at        TIMESTAMP NOT NULL,
     PRIMARY KEY (run_id, table_name, expectation)
 );
+
+-- Landing files already read, by path and content: a scheduled run skips them, a changed file is read again.
+CREATE TABLE IF NOT EXISTS landing_files (
+    path            VARCHAR NOT NULL,
+    content_hash    VARCHAR NOT NULL,      -- sha1 of the file's bytes
+    size_bytes      BIGINT NOT NULL,
+    run_id          VARCHAR NOT NULL,      -- the run that first read it
+    read_at         TIMESTAMP NOT NULL,
+    PRIMARY KEY (path, content_hash)
+);
+
+-- Pass rate per table per day, over every expectation run.
+CREATE OR REPLACE VIEW dq_summary AS
+SELECT table_name,
+       CAST(validated_at AS DATE)                          AS day,
+       count(DISTINCT run_id)                              AS runs,
+       count(*)                                            AS expectations_run,
+       count(*) FILTER (WHERE success)                     AS passed,
+       round(count(*) FILTER (WHERE success) / count(*), 4) AS pass_rate,
+       count(*) FILTER (WHERE NOT success AND severity = 'critical') AS critical_failures,
+       coalesce(sum(unexpected_count), 0)                  AS unexpected_rows
+FROM dq_results
+GROUP BY ALL;
