@@ -25,7 +25,7 @@ def test_line_file_keeps_its_sentences_as_given():
 
 
 def test_jsonl_records_are_split_into_sentences(tmp_path):
-    records = [json.loads(line) for line in CORPUS.read_text().splitlines()[:3]]
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").split("\n")[:3]]
     path = tmp_path / "three.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in records))
     got = ingest(path)

@@ -31,12 +31,31 @@ def main(argv: list[str] | None = None) -> int:
     p_sum.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
     p_sum.add_argument("--docs", type=Path, help="Data Docs folder (default: WARLEDGER_DOCS)")
 
+    p_eval = sub.add_parser("eval", help="run the pipeline on annotated data and print its accuracy")
+    p_eval.add_argument("--gold", type=Path, required=True,
+                        help="JSONL records with gold_* fields, or a *.gold.json beside its article")
+
+    p_bench = sub.add_parser("bench", help="time each stage on an input and print throughput and memory")
+    p_bench.add_argument("--input", type=Path, required=True, help="landing file or folder")
+
     p_sql = sub.add_parser("sql", help="run a query on the warehouse, read-only")
     p_sql.add_argument("query")
     p_sql.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
 
     args = parser.parse_args(argv)
     cfg = _settings(args)
+    if args.command == "eval":
+        from transforms.evaluate import evaluate, report
+
+        if not args.gold.exists():
+            parser.error(f"--gold: {args.gold} does not exist")
+        print(report(evaluate(args.gold, cfg)))
+        return 0
+    if args.command == "bench":
+        from transforms.benchmark import bench, report
+
+        print(report(bench(args.input, cfg)))
+        return 0
     if args.command == "sql":
         if not cfg.warehouse.exists():
             parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")

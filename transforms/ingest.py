@@ -223,10 +223,15 @@ def _looks_like_url(text: str) -> bool:
     return parsed.scheme in ("http", "https") and bool(parsed.netloc)
 
 
+def article_key(record: dict) -> tuple[str, str]:
+    """(article_id, content_hash) of a parsed record: the id follows the URL, else the content."""
+    content_hash = sha1("\x1f".join([record["title"], str(record["published_date"]), record["body"]]))
+    return (sha1(record["url"])[:16] if record["url"] else content_hash[:16]), content_hash
+
+
 def _add(out: Ingested, record: dict, source_file: str, now: datetime) -> None:
     published = record["published_date"]
-    content_hash = sha1("\x1f".join([record["title"], str(published), record["body"]]))
-    article_id = sha1(record["url"])[:16] if record["url"] else content_hash[:16]
+    article_id, content_hash = article_key(record)
     source = record["source"] or (urlparse(record["url"]).netloc.removeprefix("www.") if record["url"] else None)
     out.articles.append({
         "article_id": article_id, "external_id": record["external_id"], "url": record["url"],

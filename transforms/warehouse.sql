@@ -101,3 +101,17 @@ SELECT table_name,
        coalesce(sum(unexpected_count), 0)                  AS unexpected_rows
 FROM dq_results
 GROUP BY ALL;
+
+-- Per article and category, the largest event-scope figure: what a record-level gold
+-- (one number per report, as in WAD, ACLED or ISAF) compares with.
+CREATE OR REPLACE VIEW article_casualties AS
+SELECT article_id,
+       category,
+       arg_max(low, coalesce(low, high))       AS low,
+       arg_max(high, coalesce(low, high))      AS high,
+       arg_max(hedge, coalesce(low, high))     AS hedge,
+       arg_max(figure_id, coalesce(low, high)) AS figure_id,
+       count(*)                                AS figures
+FROM casualty_figures
+WHERE scope = 'event'
+GROUP BY article_id, category;

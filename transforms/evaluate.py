@@ -1,0 +1,145 @@
+"""`warledger eval`: run the real pipeline on annotated data and score it.
+
+Two kinds of gold are read:
+- JSONL records with ``gold_*`` fields (WAD, ISAF, or a user's own): record-level exact
+  match per category, comparing the largest event-scope figure of the record
+  (``article_casualties``; 0 when there is none) with the gold count;
+- a ``*.gold.json`` beside its article (like the sample): figure-level precision,
+  recall and F1 (figures matched one-to-one on category, low and high, as
+  shared/CASUALTY_GUIDE.md scores them) and, on matched figures, the accuracy of
+  hedge, location, event_date and attributed_to.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from transforms import warehouse
+from transforms.config import Settings
+from transforms.ingest import BadRecord, article_key, parse_json_record
+from transforms.pipeline import run
+
+# gold field -> the category it counts
+RECORD_FIELDS = {
+    "gold_killed": "killed",
+    "gold_injured": "injured",
+    "gold_min_killed": "killed",
+    "gold_min_captured": "captured",
+    "gold_missing": "missing",
+    "gold_displaced": "displaced",
+}
+FIGURE_FIELDS = {"hedge": "hedge", "location": "location_name", "event_date": "event_date",
+                 "attributed_to": "attributed_to"}
+INPUT_KEYS = ("id", "title", "date", "url", "text")
+
+
+def evaluate(gold_path: Path, cfg: Settings) -> dict:
+    gold_path = Path(gold_path)
+    with tempfile.TemporaryDirectory(prefix="warledger-eval-") as tmp:
+        cfg = replace(cfg, warehouse=Path(tmp) / "eval.duckdb", staging=Path(tmp) / "staging",
+                      docs=Path(tmp) / "docs")
+        start = time.perf_counter()
+        if gold_path.name.endswith(".gold.json"):
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            run(gold_path.parent / gold["article"], cfg, "eval")
+            result = {"kind": "figures", **_score_figures(gold, cfg.warehouse)}
+        else:
+            # Split on newlines only: texts carry U+2028, which str.splitlines would cut at.
+            lines = gold_path.read_text(encoding="utf-8").split("\n")
+            records = [json.loads(line) for line in lines if line.strip()]
+            landing = Path(tmp) / "landing" / "records.jsonl"
+            landing.parent.mkdir()
+            landing.write_text("\n".join(json.dumps({k: r.get(k) for k in INPUT_KEYS}) for r in records) + "\n")
+            run(landing, cfg, "eval")
+            result = {"kind": "records", **_score_records(records, cfg.warehouse)}
+        result["seconds"] = time.perf_counter() - start
+    result["gold"] = str(gold_path)
+    return result
+
+
+def _score_records(records: list[dict], path: Path) -> dict:
+    predicted = _article_casualties(path)
+    scores = {}
+    for field, category in RECORD_FIELDS.items():
+        scored = [r for r in records if r.get(field) is not None]
+        if not scored:
+            continue
+        hits = sum(predicted.get((_article_id(r), category), 0) == r[field] for r in scored)
+        scores[field] = {"category": category, "exact": hits / len(scored), "hits": hits, "n": len(scored)}
+    return {"records": len(records), "exact_match": scores}
+
+
+def _article_id(record: dict) -> str | None:
+    try:
+        return article_key(parse_json_record(json.dumps({k: record.get(k) for k in INPUT_KEYS})))[0]
+    except BadRecord:
+        return None
+
+
+def _article_casualties(path: Path) -> dict[tuple[str, str], int]:
+    con = warehouse.connect(path, read_only=True)
+    try:
+        rows = con.execute("SELECT article_id, category, coalesce(low, high, 0) FROM article_casualties").fetchall()
+    finally:
+        con.close()
+    return {(a, c): n for a, c, n in rows}
+
+
+def _score_figures(gold: dict, path: Path) -> dict:
+    con = warehouse.connect(path, read_only=True)
+    try:
+        cur = con.execute("SELECT * FROM casualty_figures")
+        names = [d[0] for d in cur.description]
+        predicted = [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+    unmatched = list(predicted)
+    matched = []
+    for g in gold["casualty_figures"]:
+        hit = next((p for p in unmatched if p["category"] == g["category"]
+                    and _accepts(g, "low", p["low"]) and _accepts(g, "high", p["high"])
+                    and p["sentence_text"].startswith(g["sentence_starts"])), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            matched.append((g, hit))
+    n_gold, n_pred, n_match = len(gold["casualty_figures"]), len(predicted), len(matched)
+    precision = n_match / n_pred if n_pred else 0.0
+    recall = n_match / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    accuracy = {
+        field: (sum(_accepts(g, field, _plain(p[column])) for g, p in matched) / n_match if n_match else 0.0)
+        for field, column in FIGURE_FIELDS.items()
+    }
+    return {"gold_figures": n_gold, "predicted": n_pred, "matched": n_match, "precision": precision,
+            "recall": recall, "f1": f1, "accuracy": accuracy,
+            "false_figures": [(p["category"], p["low"], p["high"], p["sentence_text"][:80]) for p in unmatched]}
+
+
+def _accepts(gold: dict, field: str, value) -> bool:
+    also = gold.get("accept_also", {}).get(field, [])
+    return value in [gold[field], *(also if isinstance(also, list) else [also])]
+
+
+def _plain(value):
+    return str(value) if hasattr(value, "isoformat") else value
+
+
+def report(result: dict) -> str:
+    lines = [f"warledger eval: {result['gold']} ({result['seconds']:.1f} s)"]
+    if result["kind"] == "records":
+        lines.append(f"{result['records']} records; record-level exact match "
+                     "(largest event-scope figure of the category, 0 when none):")
+        for field, s in result["exact_match"].items():
+            lines.append(f"  {s['category']:<10} {field:<18} {s['exact']:.3f}  ({s['hits']}/{s['n']})")
+    else:
+        lines.append(f"figures: gold {result['gold_figures']}, predicted {result['predicted']}, "
+                     f"matched {result['matched']}")
+        lines.append(f"  precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}")
+        lines.append("  on matched figures: " + ", ".join(f"{k} {v:.3f}" for k, v in result["accuracy"].items()))
+        for fig in result["false_figures"]:
+            lines.append(f"  not in the gold: {fig}")
+    return "\n".join(lines)
