@@ -9,6 +9,7 @@ files come in no particular order.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -19,19 +20,23 @@ from transforms import vocab
 from transforms.attribution import Attribution, find_attribution
 from transforms.dates import find_dates
 from transforms.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
-from transforms.places import Place, find_places
+from transforms.places import Place, find_places, gazetteer
 
-# Subjects of these are their victims even in the active voice ("six people died").
-INTRANSITIVE = {"die", "flee", "perish", "miss", "drown", "disappear"}
-# "15 people sustained injuries", "the toll rose to 45", "3 were reported dead".
-LINKING_VERBS = {"sustain", "suffer", "receive", "be", "rise", "climb", "reach", "stand", "increase", "jump", "hit", "leave", "remain", "report", "confirm"}
-TALLY_NOUNS = {"toll", "tally", "number", "count", "total", "figure"}
-NEGATORS = {"no", "none", "nobody", "zero"}
-HYPOTHETICAL_AUX = {"could", "would", "might", "may", "can", "will", "'ll", "should", "must"}
-HYPOTHETICAL_HEADS = {"threaten", "vow", "plan", "warn", "risk", "fear", "intend", "want", "try", "seek", "aim", "prepare"}
-RANGE_JOINERS = {"to", "-", "–", "or", "and"}
-SINGULAR_DETS = {"a", "an", "the", "his", "her", "their", "its", "one", "another", "this", "that"}
-SINGLE_PRONOUNS = {"him", "her"}
+# Where a victim stands to the verb that harms it.
+OBJECT_DEPS = {"nsubjpass", "dobj", "obj", "attr", "oprd", "appos", "npadvmod"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Complements that turn any verb into a harm: "shot dead", "taken prisoner".
+COMPLEMENT_DEPS = {"oprd", "acomp", "advmod"}
+# Nouns that modify a noun by a clause: "12 people killed", "others injured", "people who were killed".
+CLAUSAL_MODIFIERS = {"acl", "relcl"}
+# A number on these counts no one: "eight wounded Monday".
+TIME_ENTS = {"DATE", "TIME"}
+# Clauses whose subject is shared with their head: "were shot and killed", "are believed to have been killed",
+# and the parser's "are feared [advcl] killed".
+SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
+QUANTITY_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+# The hedge of a sum: the loosest of its parts.
+HEDGE_ORDER = ["at least", "vague", "range", "approximately"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class Quantity:
     low: int | None
     high: int | None
     hedge: str | None
+    hedge_tokens: tuple[Token, ...] = ()
 
     @property
     def head(self) -> Token:
@@ -68,9 +74,37 @@ class Quantity:
         return doc[self.tokens[0].i:self.tokens[-1].i + 1].text
 
 
+@dataclass(frozen=True)
+class Link:
+    """A quantity tied to the word that harms it, and to the noun naming the people (None when the number stands alone)."""
+    quantity: Quantity
+    trigger: Token
+    victim: Token | None
+    anchor: Token   # the token that holds the quantity's place in the clause
+
+
 @lru_cache(maxsize=1)
 def _triggers() -> dict[str, str]:
     return vocab.mapping("casualty_triggers", "lemma", "category")
+
+
+@lru_cache(maxsize=1)
+def _phrasals() -> dict[str, list[tuple[str, str]]]:
+    table: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in vocab.rows("phrasal_triggers"):
+        table[row["lemma"]].append((row["partner"], row["category"]))
+    return dict(table)
+
+
+@lru_cache(maxsize=1)
+def _resultatives() -> dict[tuple[str, str], str]:
+    """ "to death" -> ("to", "death"): a preposition and its object that complete a verb."""
+    return {tuple(row["phrase"].split()): row["category"] for row in vocab.rows("resultatives")}
+
+
+@lru_cache(maxsize=None)
+def _role(role: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("word_roles") if row["role"] == role)
 
 
 @lru_cache(maxsize=1)
@@ -100,31 +134,54 @@ def _persons() -> frozenset[str]:
     return frozenset(vocab.column("person_nouns", "lemma"))
 
 
+def _lemma(tok: Token) -> str:
+    # The lemmatizer reads these adjectives as verbs or the verbs as adjectives, depending on the parse.
+    return {"wounded": "wound", "injured": "injure", "dead": "dead", "missing": "missing"}.get(tok.lower_, tok.lemma_.lower())
+
+
 def category_of(tok: Token) -> str | None:
-    lemma = tok.lemma_.lower()
-    if tok.lower_ in ("dead", "missing", "wounded", "injured"):
-        lemma = {"wounded": "wound", "injured": "injure"}.get(tok.lower_, tok.lower_)
-    if lemma == "miss" and tok.lower_ != "missing":
+    """What a word says happened to people: its own meaning, a phrasal verb ("gunned down") or a resultative ("to death")."""
+    lemma = _lemma(tok)
+    if lemma == "miss":
         return None  # "the missile missed": only "missing" counts people
-    return _triggers().get(lemma)
+    return _triggers().get(lemma) or _phrasal_category(tok, lemma) or _resultative_category(tok, lemma)
+
+
+def _phrasal_category(tok: Token, lemma: str) -> str | None:
+    for partner, category in _phrasals().get(lemma, ()):
+        if _lemma(tok.head) == partner or any(c.dep_ == "prt" and c.lower_ == partner for c in tok.children):
+            return category
+    return None
+
+
+def _resultative_category(tok: Token, lemma: str) -> str | None:
+    """ "taken into custody": the object of a preposition that completes a verb; "sentenced to death" is no killing yet."""
+    if tok.dep_ != "pobj" or any(c.dep_ == "det" for c in tok.children) or _lemma(tok.head.head) in _role("sentence"):
+        return None
+    return _resultatives().get((tok.head.lower_, lemma))
+
+
+def _complement(verb: Token) -> Token | None:
+    """A trigger that completes a verb: "shot dead", "taken prisoner", "stabbed to death", "taken into custody"."""
+    for child in verb.children:
+        if child.dep_ in COMPLEMENT_DEPS and child.pos_ in ("ADJ", "NOUN") and category_of(child):
+            return child
+        if child.dep_ == "prep":
+            for obj in child.children:
+                if obj.dep_ == "pobj" and _resultative_category(obj, _lemma(obj)):
+                    return obj
+    return None
 
 
 def extract_figures(sent: Span, published: date | None) -> list[Figure]:
     """Every casualty figure in one sentence (a Doc or a sentence Span)."""
-    if not any(category_of(t) or t.lemma_.lower() in TALLY_NOUNS for t in sent):
+    if not any(category_of(t) or t.lemma_.lower() in _role("tally") for t in sent):
         return []
-    raw: list[tuple[Quantity, Token, Token | None]] = []
-    claimed: set[int] = set()
-    for quantity in find_quantities(sent):
-        link = link_quantity(quantity)
-        if link is None:
-            continue
-        trigger, victim = link
-        raw.append((quantity, trigger, victim))
-        claimed.add(trigger.i)
-    raw.extend(_implicit_singles(sent, claimed))
+    links = [link for q in find_quantities(sent) if (link := link_quantity(q)) is not None]
+    counted = {t.i for link in links for t in link.quantity.tokens} | {link.victim.i for link in links if link.victim is not None}
+    links += _implicit_singles(sent, counted)
     context = _SentenceContext(sent, published)
-    figures = [context.figure(q, trig, victim) for q, trig, victim in raw]
+    figures = [context.figure(link) for link in _sum_coordinated(links)]
     figures = [f for f in figures if f is not None]
     figures += _none_reported(sent, context, {f.trigger_text for f in figures})
     return _inherit_victims(figures)
@@ -132,7 +189,9 @@ def extract_figures(sent: Span, published: date | None) -> list[Figure]:
 
 def find_quantities(sent: Span) -> list[Quantity]:
     """Runs of number words ("2,600", "twenty-one", "1.5 million", "a dozen", "five to ten") and vague quantities."""
-    tokens = list(sent)
+    # NER misses many dates ("23 Jul 2022 18.05 Three people were killed"); the date rules do not.
+    in_dates = {t.i for d in find_dates(sent.text, None) for t in sent.char_span(d.start, d.end, alignment_mode="expand") or ()}
+    tokens = [t for t in sent if t.i not in in_dates]
     out: list[Quantity] = []
     i = 0
     while i < len(tokens):
@@ -146,37 +205,54 @@ def find_quantities(sent: Span) -> list[Quantity]:
         if not _numeric(tokens[i]) and not _a_dozen(tokens, i):
             i += 1
             continue
-        j = i + (2 if _a_dozen(tokens, i) else 1)
-        while j < len(tokens) and (_numeric(tokens[j], first=False) or (
-                tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES)):
-            j += 1
+        j = _number_end(tokens, i)
         first = tokens[i:j]
-        if any(t.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL") for t in first):
-            i = j
-            continue
-        value = parse_number([t.text for t in first])
+        value = None if any(t.ent_type_ in QUANTITY_ENTS for t in first) else parse_number([t.text for t in first])
         if value is None:
             i = j
             continue
         # "five to ten", "two or three", "between 5 and 10"
-        if j + 1 < len(tokens) and tokens[j].lower_ in RANGE_JOINERS and _numeric(tokens[j + 1]):
-            k = j + 1
-            while k < len(tokens) and _numeric(tokens[k]):
-                k += 1
+        if j + 1 < len(tokens) and tokens[j].lower_ in _role("range_joiner") and _numeric(tokens[j + 1]):
+            k = _number_end(tokens, j + 1)
             second = parse_number([t.text for t in tokens[j + 1:k]])
             if second is not None and second > value and (tokens[j].lower_ != "and" or _before(tokens, i, "between")):
                 out.append(Quantity(tuple(tokens[i:k]), value, second, "range"))
                 i = k
                 continue
-        hedge = _hedge_before(tokens, i)
+        hedge, hedge_tokens = _hedge_before(tokens, i)
         low, high = value, value
         if hedge == "at least":
             high = None
         elif hedge == "up to":
             low = None
-        out.append(Quantity(tuple(first), low, high, hedge))
+        out.append(Quantity(tuple(first), low, high, hedge, hedge_tokens))
         i = j
     return out
+
+
+def _number_end(tokens: list[Token], i: int) -> int:
+    """Where the run of number words starting at i ends: "1.5 million", "two hundred and ten", "Forty - nine"."""
+    j = i + (2 if _a_dozen(tokens, i) else 1)
+    while j < len(tokens):
+        if _numeric(tokens[j], first=False) and _continues(tokens[j - 1], tokens[j]):
+            j += 1
+        elif tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES and _numeric(tokens[j + 1], first=False):
+            j += 1
+        elif _hyphen_split(tokens, j + 1):
+            j += 2   # the tokenizer splits "Forty-nine" into three tokens
+        else:
+            break
+    return j
+
+
+def _continues(prev: Token, tok: Token) -> bool:
+    """ "1.5 million", "twenty one", not the "2022 18.05" of a timestamp: digits are whole numbers but for a scale."""
+    return tok.lower_ in SCALES or tok.lower_ in NOUN_NUMBERS or not (prev.like_num and prev.text[0].isdigit() or tok.text[0].isdigit())
+
+
+def _hyphen_split(tokens: list[Token], j: int) -> bool:
+    """tokens[j] is the unit of a hyphenated number the tokenizer split: "Forty", "-", "nine"."""
+    return 2 <= j < len(tokens) and tokens[j - 1].text == "-" and is_number_word(f"{tokens[j - 2].text}-{tokens[j].text}")
 
 
 def _numeric(tok: Token, first: bool = True) -> bool:
@@ -203,149 +279,362 @@ def _before(tokens: list[Token], i: int, word: str) -> bool:
     return i > 0 and tokens[i - 1].lower_ == word
 
 
-def _hedge_before(tokens: list[Token], i: int) -> str | None:
+def _hedge_before(tokens: list[Token], i: int) -> tuple[str | None, tuple[Token, ...]]:
     for words, hedge in _hedges():
         n = len(words)
         if i - n >= 0 and [t.lower_ for t in tokens[i - n:i]] == words:
-            return hedge
-    return None
+            return hedge, tuple(tokens[i - n:i])
+    return None, ()
 
 
-def link_quantity(q: Quantity) -> tuple[Token, Token | None] | None:
-    """The trigger a quantity counts the victims of, and the noun naming them (None when the number stands alone)."""
+def link_quantity(q: Quantity) -> Link | None:
+    """The trigger a quantity counts the victims of, or None when the quantity counts no one harmed."""
+    anchor, victim = _anchor(q)
+    if victim is not None and victim.lemma_.lower() in _non_victims() or _subset(anchor):
+        return None
+    trigger = _trigger_for(anchor, victim, q.head)
+    if trigger is None or _hypothetical(trigger) or _negated(trigger):
+        return None
+    return Link(q, trigger, None if trigger == victim else victim, anchor)
+
+
+def _anchor(q: Quantity) -> tuple[Token, Token | None]:
+    """The token that stands for the quantity in the clause, and the noun naming the people counted."""
     head = q.head
-    if head.dep_ in ("nummod", "quantmod") and head.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
-        carrier, victim = head.head, head.head
-    elif q.hedge == "vague" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
-        of = next(c for c in head.children if c.dep_ == "prep" and c.lower_ == "of")
-        objs = [c for c in of.children if c.dep_ == "pobj"]
-        carrier, victim = head, (objs[0] if objs else None)
+    # "several insurgents", not "several stab wounds": a vague word counts people, not injuries.
+    number_deps = {"nummod", "quantmod"} | ({"amod", "det"} if q.hedge == "vague" and not category_of(head.head) else set())
+    if head.dep_ in number_deps and head.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
+        anchor = head.head
+        victim = None if anchor.ent_type_ in TIME_ENTS else anchor
+    elif (q.hedge == "vague" or head.pos_ == "NUM") and (objs := _of_objects(head)):
+        anchor, victim = head, objs[0]                  # "dozens of people", "three of his associates"
+    elif head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in _role("group_noun"):
+        anchor = victim = head.head.head                # "a family of seven"
     else:
-        carrier, victim = head, None
-    if victim is not None and victim.lemma_.lower() in _non_victims():
-        return None
-    if victim is not None and category_of(victim):
-        return victim, None          # "45 deaths", "15 casualties"
-    trigger = _trigger_for(carrier)
-    if trigger is None or _hypothetical(trigger):
-        return None
-    return trigger, victim
+        anchor, victim = head, None
+    # The parser hangs "over 104 bandits" and "more than 75" on the hedge words: they stand in the clause for the number.
+    hedge_ids = {t.i for t in q.hedge_tokens}
+    while anchor.head.i in hedge_ids:
+        anchor = anchor.head
+    return anchor, victim
 
 
-def _trigger_for(carrier: Token, depth: int = 0) -> Token | None:
+def _subset(anchor: Token) -> bool:
+    """ "180 of them", "two of whom": part of a count told elsewhere in the sentence."""
+    return any(o.pos_ == "PRON" for o in _of_objects(anchor))
+
+
+def _of_objects(tok: Token) -> list[Token]:
+    return [o for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+
+
+def _trigger_for(anchor: Token, victim: Token | None, number: Token | None = None, depth: int = 0) -> Token | None:
+    """What the noun's own clause says ("12 people killed"), else its sentence ("12 people were killed"),
+    else its modifiers ("5 wounded soldiers") or its meaning ("45 deaths")."""
     if depth > 3:
         return None
-    for child in carrier.children:     # "12 people killed", "5 wounded soldiers", "people who were killed"
-        if child.dep_ in ("acl", "amod", "relcl", "oprd", "acomp") and category_of(child):
-            return child
-        if child.dep_ == "prep" and child.lower_ == "of":   # "the bodies of 12 people" is handled from the noun
-            continue
-    head = carrier.head
-    dep = carrier.dep_
-    if head is carrier:
-        return None
-    if category_of(head):
-        if dep in ("nsubjpass", "dobj", "obj", "attr", "oprd", "appos", "npadvmod"):
-            return head
-        if dep == "nsubj" and (head.lemma_.lower() in INTRANSITIVE or head.pos_ in ("ADJ", "NOUN") or _passive(head)):
-            return head
-        if dep == "pobj":
-            return None
-    if dep == "conj":                  # "killed 5 soldiers and 3 civilians"
-        return _trigger_for(head, depth + 1)
-    if dep == "pobj" and head.dep_ == "prep":
-        governor = head.head
-        if head.lower_ == "of" and category_of(governor) and governor.pos_ == "NOUN":   # "the deaths of 12 people"
-            return governor
-        if head.lower_ == "of" and governor.lemma_.lower() in TALLY_NOUNS | {"body", "corpse"}:
-            return _tally_trigger(governor) or (governor if category_of(governor) else None)
-        if head.lower_ in ("to", "at") and governor.pos_ in ("VERB", "AUX"):
-            return _subject_tally(governor)
-    if head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in LINKING_VERBS:
-        for child in head.children:
-            if child.dep_ in ("dobj", "attr", "oprd", "acomp", "ccomp", "xcomp") and child is not carrier and category_of(child):
-                return child
-        if dep in ("attr", "dobj"):
-            return _subject_tally(head)
+    clausal = _modifier(anchor, CLAUSAL_MODIFIERS)
+    if clausal is not None:
+        return clausal
+    # A date is no argument: in "eight wounded Monday" only the modifier speaks.
+    trigger = _clause_trigger(anchor, depth) if anchor.ent_type_ not in TIME_ENTS else None
+    if trigger is not None:
+        return trigger
+    trigger = _modifier(anchor, {"amod", "oprd", "acomp"}) or (number and _modifier(number, {"amod"}))
+    if trigger is not None:
+        return trigger     # "5 wounded soldiers", and the parser's "shot [dead 11] workers"
+    if victim is not None and category_of(victim):
+        return victim                  # "45 deaths", "15 casualties"
     return None
 
 
-def _subject_tally(verb: Token) -> Token | None:
-    """ "the death toll rose to 45": the subject is a tally of a trigger."""
+def _modifier(noun: Token, deps: set[str]) -> Token | None:
+    return next((c for c in noun.children if c.dep_ in deps and category_of(c)), None)
+
+
+def _clause_trigger(anchor: Token, depth: int) -> Token | None:
+    head, dep = anchor.head, anchor.dep_
+    if head == anchor:
+        return None
+    if dep == "conj":                  # "killed 5 soldiers and 3 civilians"
+        return _trigger_for(head, None, None, depth + 1)
+    if dep == "pobj":
+        return _prep_trigger(anchor)
+    if dep in ("prep", "advmod", "quantmod"):   # a hedge word stands where its noun would
+        dep = "nsubjpass" if _passive(head) else "dobj"
+    return _verb_trigger(head, dep, depth)
+
+
+def _verb_trigger(verb: Token, dep: str, depth: int = 0) -> Token | None:
+    """The trigger a verb's subject or object (dep) is the victim of."""
+    if category_of(verb):
+        if dep in OBJECT_DEPS:
+            return verb
+        if dep == "nsubj" and (_lemma(verb) in _role("intransitive") or verb.pos_ in ("ADJ", "NOUN")
+                               or _passive(verb) or _headline_passive(verb)):
+            return verb
+    # "six people were shot dead", "shot dead five civilians", "three soldiers lay dead"; not the agent of "left 11 dead".
+    victim_subject = dep == "nsubj" and _lemma(verb) in _role("intransitive") | _role("copula")
+    complement = _complement(verb) if dep in OBJECT_DEPS or victim_subject else None
+    if complement is not None:
+        return complement
+    if dep in SUBJECT_DEPS | {"dobj"} and depth < 3:
+        for clause in _sharing_clauses(verb, dep):
+            role = "dobj" if dep == "dobj" else "nsubjpass" if _passive(clause) else "nsubj"
+            trigger = _verb_trigger(clause, role, depth + 1)
+            if trigger is not None:
+                return trigger
+    if _lemma(verb) in _role("linking"):
+        for child in verb.children:
+            if child.dep_ in ("dobj", "attr", "oprd", "acomp", "ccomp", "xcomp") and (trigger := _complement_trigger(child)):
+                return trigger
+        if dep in ("attr", "dobj"):
+            return _tally_argument(verb)
+    return None
+
+
+def _sharing_clauses(verb: Token, dep: str) -> list[Token]:
+    """Verbs that share this verb's subject ("were shot and killed", "are feared to have been killed") or object ("shot and killed four")."""
+    deps = SHARED_SUBJECT_DEPS if dep in SUBJECT_DEPS else {"conj"}
+    own = SUBJECT_DEPS if dep in SUBJECT_DEPS else {"dobj"}
+    return [c for c in verb.children
+            if c.dep_ in deps and c.pos_ == "VERB" and not any(g.dep_ in own for g in c.children)]
+
+
+def _headline_passive(verb: Token) -> bool:
+    """ "Six Rohingya Muslims killed and nine wounded": a participle with neither auxiliary nor object."""
+    return verb.tag_ in ("VBD", "VBN") and not any(c.dep_ in ("aux", "dobj", "ccomp", "xcomp") for c in verb.children)
+
+
+def _complement_trigger(tok: Token) -> Token | None:
+    """ "sustained injuries", "sustained various degrees of injuries"."""
+    if category_of(tok):
+        return tok
+    return next((o for o in _of_objects(tok) if category_of(o)), None)
+
+
+def _prep_trigger(pobj: Token) -> Token | None:
+    prep = pobj.head
+    governor = prep.head
+    if prep.lower_ == "of" and category_of(governor) and governor.pos_ == "NOUN":   # "the deaths of 12 people"
+        return governor
+    if prep.lower_ == "of" and governor.lemma_.lower() in _role("tally") | {"body", "corpse"}:
+        return _tally_trigger(governor) or (governor if category_of(governor) else None)
+    if prep.lower_ in ("to", "at") and governor.pos_ in ("VERB", "AUX"):
+        return _tally_argument(governor)        # "the toll rose to 45", "put the toll at 18"
+    companion_of = _companion_verb(prep)
+    if companion_of is not None and (_person(pobj) or any(_person(o) for o in _of_objects(pobj))):
+        return _companion_trigger(companion_of)   # "was killed with four others", "detained X along with three of his associates"
+    return None
+
+
+def _companion_verb(prep: Token) -> Token | None:
+    """The verb a companion phrase ("with his son", "along with three others") hangs on, None for other prepositions."""
+    if prep.lower_ not in _role("companion_prep"):
+        return None
+    governor = prep.head
+    return governor.head if governor.dep_ == "prep" else governor   # the parser's "along [with ...]"
+
+
+def _companion_trigger(verb: Token) -> Token | None:
+    """The trigger a companion phrase adds to: its verb, or the verb's conjunct ("identified and detained X along with Y")."""
+    if category_of(verb):
+        return verb
+    return next((c for c in verb.children if c.dep_ == "conj" and category_of(c)), None)
+
+
+def _tally_argument(verb: Token) -> Token | None:
+    """ "the death toll rose to 45": the subject (or object) is a tally of a trigger."""
     for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.lemma_.lower() in TALLY_NOUNS:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lemma_.lower() in _role("tally"):
             return _tally_trigger(child)
     return None
 
 
 def _tally_trigger(tally: Token) -> Token | None:
     for tok in tally.subtree:
-        if tok is not tally and category_of(tok):
+        if tok != tally and category_of(tok):
             return tok
     return None
 
 
 def _passive(verb: Token) -> bool:
-    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or verb.tag_ == "VBN"
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    if verb.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS | {"dobj"} for c in verb.children) and verb.head != verb:
+        return _passive(verb.head)    # "was stabbed and then beheaded"
+    # A bare participle ("12 people killed", "and seven wounded"), not a perfect ("have killed") nor one with an object.
+    return verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
+
+
+def _negated(trigger: Token) -> bool:
+    """ "The woman was not detained": no one was."""
+    return any(c.dep_ == "neg" for c in trigger.children)
 
 
 def _hypothetical(trigger: Token) -> bool:
     verb = trigger
     for _ in range(3):
-        if any(c.dep_ == "aux" and c.lower_ in HYPOTHETICAL_AUX for c in verb.children):
+        if any(c.dep_ == "aux" and c.lower_ in _role("hypothetical_aux") for c in verb.children):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
             return True
-        if verb.lemma_.lower() in HYPOTHETICAL_HEADS:
+        if verb.lemma_.lower() in _role("hypothetical_head"):
             return True
-        if verb.head is verb:
+        if verb.head == verb:
             break
         verb = verb.head
     return False
 
 
-def _implicit_singles(sent: Span, claimed: set[int]) -> list[tuple[Quantity, Token, Token]]:
-    """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1."""
-    out = []
+def _implicit_singles(sent: Span, counted: set[int]) -> list[Link]:
+    """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..." one each."""
+    out, seen = [], set(counted)
     for trigger in sent:
-        if trigger.i in claimed or trigger.pos_ not in ("VERB", "ADJ") or not category_of(trigger):
+        if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger):
             continue
-        if _hypothetical(trigger):
-            continue
-        verb = trigger.head if trigger.dep_ in ("oprd", "acomp", "advmod", "xcomp") and trigger.lower_ == "dead" else trigger
-        deps = {"dobj"} if not _passive(verb) else {"nsubjpass"}
-        if verb.lemma_.lower() in INTRANSITIVE or trigger.pos_ == "ADJ":
-            deps |= {"nsubj"}
-        for victim in (c for c in verb.children if c.dep_ in deps):
-            if _single_person(victim):
-                one = Quantity((victim,), 1, 1, None)
-                out.append((one, trigger, victim))
+        for slot in _victim_slots(trigger):
+            for member in _conjuncts(slot):
+                if member.i not in seen and _single_person(member):
+                    seen.add(member.i)
+                    out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member))
     return out
 
 
+def _victim_slots(trigger: Token) -> list[Token]:
+    """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his son"."""
+    verb = _completed_verb(trigger)
+    if verb is None:
+        return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
+    if _passive(verb):
+        slots = _arguments(verb, {"nsubjpass"}) or _arguments(verb, {"nsubj"})
+    elif _lemma(verb) in _role("intransitive") or verb != trigger:
+        slots = _arguments(verb, {"dobj"}) or _arguments(verb, SUBJECT_DEPS)   # "shot dead the chief", "he lay dead"
+    else:
+        slots = _arguments(verb, {"dobj"})
+    verbs = {verb.i, verb.head.i} if verb.dep_ == "conj" else {verb.i}
+    companions = [o for p in verb.doc[verb.left_edge.i:verb.right_edge.i + 1]
+                  if p.dep_ == "prep" and (v := _companion_verb(p)) is not None and v.i in verbs
+                  for o in p.children if o.dep_ == "pobj"]
+    return slots + companions
+
+
+def _completed_verb(trigger: Token) -> Token | None:
+    """The verb whose arguments a trigger's victims are: itself, or the verb it completes ("shot dead", "stabbed to death")."""
+    if trigger.pos_ == "VERB":
+        return trigger
+    if trigger.pos_ == "ADJ" and trigger.dep_ in COMPLEMENT_DEPS | {"attr"}:
+        return trigger.head
+    if _resultative_category(trigger, _lemma(trigger)):
+        return trigger.head.head
+    return None
+
+
+def _arguments(verb: Token, deps: set[str]) -> list[Token]:
+    """The verb's own arguments, else those of the verb it shares them with ("was shot and killed")."""
+    own = [c for c in verb.children if c.dep_ in deps]
+    if own or verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head == verb:
+        return own
+    return _arguments(verb.head, deps)
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    """ "a district governor and his son": both are victims."""
+    return [tok] + [m for c in tok.children if c.dep_ == "conj" for m in _conjuncts(c)]
+
+
 def _single_person(tok: Token) -> bool:
-    if tok.lower_ in SINGLE_PRONOUNS:
+    if tok.lower_ in _role("single_pronoun"):
         return True
-    if tok.tag_ != "NN" and not (tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON"):
-        return False
     if any(c.dep_ == "nummod" for c in tok.children):
         return False
     if tok.pos_ == "PROPN":
-        return True
-    dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "poss")}
-    return tok.lemma_.lower() in _persons() and bool(dets & SINGULAR_DETS or any(c.dep_ == "poss" for c in tok.children))
+        # A town is no person, even when NER calls it one ("captured Enerhodar").
+        if tok.text in gazetteer():
+            return False
+        return tok.ent_type_ == "PERSON" or (tok.lemma_.lower() in _persons() and _singular_det(tok))
+    return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
+
+
+def _singular_det(tok: Token) -> bool:
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _role("singular_det")) for c in tok.children)
+
+
+def _has_det(tok: Token) -> bool:
+    return any(c.dep_ in ("det", "poss") for c in tok.children)
+
+
+def _person(tok: Token) -> bool:
+    return tok.lemma_.lower() in _persons() or tok.lower_ in _role("single_pronoun") or tok.ent_type_ == "PERSON"
+
+
+def _sum_coordinated(links: list[Link]) -> list[Link]:
+    """ "killed two women and three children" = killed 5: coordinated victims of one trigger are one count."""
+    groups: dict[int, list[Link]] = defaultdict(list)
+    out = []
+    for link in links:
+        if _coordinated_argument(link):
+            groups[link.trigger.i].append(link)
+        else:
+            out.append(link)
+    for members in groups.values():
+        out.extend(_summed(members))
+    return sorted(out, key=lambda link: link.quantity.tokens[0].i)
+
+
+def _coordinated_argument(link: Link) -> bool:
+    """The quantity is the trigger's subject or object, one of their conjuncts, or a companion ("with four others")."""
+    slot = link.anchor
+    while slot.dep_ == "conj" and slot.head != slot:
+        if _parenthetical(slot):
+            return False      # "15 persons died (13 civilians)": a part, not a further count
+        slot = slot.head
+    if slot.dep_ == "pobj" and (verb := _companion_verb(slot.head)) is not None:
+        return verb == link.trigger or _companion_trigger(verb) == link.trigger
+    return slot.dep_ in SUBJECT_DEPS | {"dobj"} and _argument_of(slot, link.trigger)
+
+
+def _parenthetical(tok: Token) -> bool:
+    start = tok.left_edge.i
+    return start > 0 and tok.doc[start - 1].text == "("
+
+
+def _argument_of(slot: Token, trigger: Token) -> bool:
+    """slot hangs on the trigger's own clause: on the trigger, or on a verb it completes or shares arguments with."""
+    clause = trigger
+    while clause != slot.head:
+        if clause.dep_ not in SHARED_SUBJECT_DEPS | COMPLEMENT_DEPS | {"attr", "pobj", "prep"} or clause.head == clause:
+            return False
+        clause = clause.head
+    return True
+
+
+def _summed(members: list[Link]) -> list[Link]:
+    if len(members) == 1 or any(m.quantity.low is None for m in members):
+        return members         # "up to" counts have no lower bound to add up
+    highs = [m.quantity.high for m in members]
+    hedges = {m.quantity.hedge for m in members}
+    total = Quantity(
+        tokens=tuple(sorted((t for m in members for t in m.quantity.tokens), key=lambda t: t.i)),
+        low=sum(m.quantity.low for m in members),
+        high=None if None in highs else sum(highs),
+        hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
+    )
+    first = min(members, key=lambda m: m.quantity.tokens[0].i)
+    return [replace(first, quantity=total)]
 
 
 def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> list[Figure]:
     """ "no casualties", "no one was killed", "nobody was hurt", "without casualties"."""
     out = []
+    negators = _role("negator")
     for trigger in sent:
         category = category_of(trigger)
         if not category or trigger.text in taken or _hypothetical(trigger):
             continue
         negated_by = None
         if trigger.pos_ == "NOUN":
-            if any(c.dep_ == "det" and c.lower_ in NEGATORS for c in trigger.children):
+            if any(c.dep_ == "det" and c.lower_ in negators for c in trigger.children):
                 negated_by = trigger
             elif trigger.head.lower_ == "without":
                 negated_by = trigger
@@ -354,13 +643,13 @@ def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> 
                 negated_by = trigger                         # "no reports of casualties"
         else:
             for subj in (c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
-                if subj.lower_ in NEGATORS or any(c.lower_ in NEGATORS for c in subj.children if c.dep_ == "det"):
+                if subj.lower_ in negators or any(c.lower_ in negators for c in subj.children if c.dep_ == "det"):
                     negated_by = subj
         if negated_by is None:
             continue
-        victim = negated_by if negated_by is not trigger and negated_by.lower_ not in ("one", "nobody", "none") else None
+        victim = negated_by if negated_by != trigger and negated_by.lower_ not in ("one", "nobody", "none") else None
         zero = Quantity((negated_by,), 0, 0, "none reported")
-        figure = context.figure(zero, trigger, victim)
+        figure = context.figure(Link(zero, trigger, victim, negated_by))
         if figure is not None:
             out.append(figure)
     return out
@@ -386,22 +675,25 @@ class _SentenceContext:
         self.attribution: Attribution | None = find_attribution(sent)
         self.places: list[Place] = [p for p in find_places(sent) if not self._in_attribution(p)]
         self.dates = find_dates(sent.text, published)
-        self.cumulative = any(p.search(sent.text) for p in _scope_cues())
+        self.scope_cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
+                           for pattern in _scope_cues() for m in pattern.finditer(sent.text)]
 
     def _in_attribution(self, place: Place) -> bool:
         a = self.attribution
         return a is not None and a.start <= place.start and place.end <= a.end
 
-    def figure(self, q: Quantity, trigger: Token, victim: Token | None) -> Figure | None:
+    def figure(self, link: Link) -> Figure | None:
+        trigger, q = link.trigger, link.quantity
         category = category_of(trigger)
         if category is None:
             return None
+        cumulative = any(_governs(cue, trigger) for cue in self.scope_cues)
         return Figure(
             category=category, low=q.low, high=q.high, hedge=q.hedge,
-            victims=_victims(victim),
-            scope="cumulative" if self.cumulative else "event",
+            victims=_victims(link.victim),
+            scope="cumulative" if cumulative else "event",
             location_name=self._place_for(trigger),
-            event_date=None if self.cumulative else self._date_for(trigger),
+            event_date=None if cumulative else self._date_for(trigger),
             attributed_to=self.attribution.source if self.attribution else None,
             quantity_text=q.text, trigger_text=trigger.text,
             token_index=q.tokens[0].i - self.sent.start,
@@ -411,9 +703,9 @@ class _SentenceContext:
         """The most specific place, nearest the trigger: a city over a country."""
         if not self.places:
             return None
-        rank = {"city": 0, "ner": 1, "country": 2}
+        rank = {"city": 0, "admin1": 1, "ner": 2, "country": 3}
         where = trigger.i - self.sent.start
-        best = min(self.places, key=lambda p: (rank[p.kind], abs(p.start - where)))
+        best = min(self.places, key=lambda p: (rank.get(p.kind, 2), abs(p.start - where)))
         return best.name
 
     def _date_for(self, trigger: Token):
@@ -424,8 +716,23 @@ class _SentenceContext:
         return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where))).day
 
 
+def _governs(cue: Token, trigger: Token) -> bool:
+    """A scope cue speaks for the trigger's clause or one above it, not for a clause of its own
+    ("a leader who won a prize in 2005 has been shot dead"), unless it introduces that clause ("since the war began")."""
+    clause, target = _clause_head(cue), _clause_head(trigger)
+    if clause == target or clause.is_ancestor(target):
+        return True
+    return cue.dep_ == "mark" and clause.head == target
+
+
+def _clause_head(tok: Token) -> Token:
+    while tok.pos_ not in ("VERB", "AUX") and tok.head != tok:
+        tok = tok.head
+    return tok
+
+
 def _victims(victim: Token | None) -> str | None:
-    if victim is None or victim.pos_ == "NUM" or victim.lower_ in NEGATORS:
+    if victim is None or victim.pos_ == "NUM" or victim.lower_ in _role("negator"):
         return None
     words = [c for c in victim.lefts if c.dep_ == "compound"] + [victim]
     return " ".join(t.lower_ for t in words)

