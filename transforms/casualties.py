@@ -202,6 +202,10 @@ def find_quantities(sent: Span) -> list[Quantity]:
             out.append(Quantity(span, low, None, "vague"))
             i += len(words)
             continue
+        if tokens[i].lower_ == "both" and tokens[i].dep_ in ("det", "predet", "nsubj", "nsubjpass", "dobj"):
+            out.append(Quantity((tokens[i],), 2, 2, None))     # "Both men were detained"
+            i += 1
+            continue
         if not _numeric(tokens[i]) and not _a_dozen(tokens, i):
             i += 1
             continue
@@ -302,7 +306,8 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
     """The token that stands for the quantity in the clause, and the noun naming the people counted."""
     head = q.head
     # "several insurgents", not "several stab wounds": a vague word counts people, not injuries.
-    number_deps = {"nummod", "quantmod"} | ({"amod", "det"} if q.hedge == "vague" and not category_of(head.head) else set())
+    determiner = (q.hedge == "vague" or head.lower_ == "both") and not category_of(head.head)
+    number_deps = {"nummod", "quantmod"} | ({"amod", "det", "predet"} if determiner else set())
     if head.dep_ in number_deps and head.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
         anchor = head.head
         victim = None if anchor.ent_type_ in TIME_ENTS else anchor
@@ -385,12 +390,21 @@ def _verb_trigger(verb: Token, dep: str, depth: int = 0) -> Token | None:
             if trigger is not None:
                 return trigger
     if _lemma(verb) in _role("linking"):
+        if dep in SUBJECT_DEPS and _leaves_object_harmed(verb):
+            return None     # "bombers ... leaving 58 people dead": the object is harmed, not the subject
         for child in verb.children:
             if child.dep_ in ("dobj", "attr", "oprd", "acomp", "ccomp", "xcomp") and (trigger := _complement_trigger(child)):
                 return trigger
         if dep in ("attr", "dobj"):
             return _tally_argument(verb)
     return None
+
+
+def _leaves_object_harmed(verb: Token) -> bool:
+    """ "left 58 people dead": an object, and a trigger completing the verb, as in "X left Y dead"."""
+    children = list(verb.children)
+    return (any(c.dep_ == "dobj" and not category_of(c) for c in children)
+            and any(c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and category_of(c) for c in children))
 
 
 def _sharing_clauses(verb: Token, dep: str) -> list[Token]:
@@ -473,6 +487,8 @@ def _negated(trigger: Token) -> bool:
 
 
 def _hypothetical(trigger: Token) -> bool:
+    if _purpose(trigger):
+        return True
     verb = trigger
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in _role("hypothetical_aux") for c in verb.children):
@@ -487,15 +503,26 @@ def _hypothetical(trigger: Token) -> bool:
     return False
 
 
+def _purpose(trigger: Token) -> bool:
+    """ "an operation to detain a Taliban leader": an aim, not a deed.
+
+    Not "forced to flee" or "were reported to have been killed", whose infinitive tells what happened.
+    """
+    auxes = [c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")]
+    return (auxes == ["to"] and trigger.dep_ in ("acl", "advcl", "xcomp", "relcl")
+            and trigger.head.lemma_.lower() not in _role("infinitive_fact"))
+
+
 def _implicit_singles(sent: Span, counted: set[int]) -> list[Link]:
     """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..." one each."""
     out, seen = [], set(counted)
     for trigger in sent:
         if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger):
             continue
+        takes_people = _lemma(trigger) in _role("person_object")
         for slot in _victim_slots(trigger):
             for member in _conjuncts(slot):
-                if member.i not in seen and _single_person(member):
+                if member.i not in seen and (_single_person(member) or takes_people and _single_noun(member, trigger)):
                     seen.add(member.i)
                     out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member))
     return out
@@ -548,12 +575,32 @@ def _single_person(tok: Token) -> bool:
         return True
     if any(c.dep_ == "nummod" for c in tok.children):
         return False
+    if _named_person(tok) or any(c.dep_ == "appos" and _named_person(c) for c in tok.children):
+        return True     # "Fernando Herrera Silva", "the head of legal services, Sizwe Vilakazi,"
     if tok.pos_ == "PROPN":
         # A town is no person, even when NER calls it one ("captured Enerhodar").
         if tok.text in gazetteer():
             return False
         return tok.ent_type_ == "PERSON" or (tok.lemma_.lower() in _persons() and _singular_det(tok))
     return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
+
+
+def _single_noun(tok: Token, trigger: Token) -> bool:
+    """ "arrested a suspected IED maker": whom one arrests is a person, whatever the noun.
+
+    Only the trigger's own object or passive subject: a shared one may be a seized "shipment".
+    """
+    own = tok.head == trigger and tok.dep_ in ("dobj", "nsubjpass")
+    return (own and tok.tag_ == "NN" and _singular_det(tok) and tok.lemma_.lower() not in _non_victims()
+            and not any(c.dep_ == "nummod" for c in tok.children))
+
+
+def _named_person(tok: Token) -> bool:
+    """A first and a last name: a PERSON entity of two words or more, which no gazetteer hit outweighs."""
+    if tok.ent_type_ != "PERSON" or tok.pos_ != "PROPN":
+        return False
+    entity = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return entity is not None and len(entity) >= 2
 
 
 def _singular_det(tok: Token) -> bool:
@@ -569,17 +616,30 @@ def _person(tok: Token) -> bool:
 
 
 def _sum_coordinated(links: list[Link]) -> list[Link]:
-    """ "killed two women and three children" = killed 5: coordinated victims of one trigger are one count."""
+    """ "killed two women and three children" = killed 5: coordinated victims of one trigger are one count.
+
+    So are the victims of coordinated triggers of one category that share their subject:
+    "the force arrested a facilitator and detained two suspected insurgents" = captured 3.
+    """
     groups: dict[int, list[Link]] = defaultdict(list)
     out = []
     for link in links:
         if _coordinated_argument(link):
-            groups[link.trigger.i].append(link)
+            groups[_shared_trigger(link.trigger).i].append(link)
         else:
             out.append(link)
     for members in groups.values():
         out.extend(_summed(members))
     return sorted(out, key=lambda link: link.quantity.tokens[0].i)
+
+
+def _shared_trigger(trigger: Token) -> Token:
+    """The first of a chain of same-category triggers joined by "and" with one subject."""
+    category = category_of(trigger)
+    while (trigger.dep_ == "conj" and trigger.head != trigger and category_of(trigger.head) == category
+           and not any(c.dep_ in SUBJECT_DEPS for c in trigger.children)):
+        trigger = trigger.head
+    return trigger
 
 
 def _coordinated_argument(link: Link) -> bool:
