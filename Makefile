@@ -34,8 +34,18 @@ run: airflow-db
 	airflow dags test warledger > data/airflow-run.log 2>&1 || { tail -n 40 data/airflow-run.log; exit 1; }
 	warledger summary
 
-test: install
+test: install browser
 	pytest
 
 standalone: airflow-db
 	airflow standalone
+
+# Headless Chromium for the UI test (tests/test_ui.py): Debian's package, installed when it is missing
+# and we are root; otherwise nothing (without it the test skips its screenshots and says why).
+.PHONY: browser
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+		echo "installing Debian's chromium for the UI test ..."; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; } \
+			|| echo "could not install chromium: the UI test will skip its screenshots"; \
+	fi

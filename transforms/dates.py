@@ -3,7 +3,9 @@
 "Sunday" is the latest Sunday on or before publication (not a week earlier, the
 fault of dateparser's defaults), "yesterday" and "last night" the day before,
 "two days earlier" counts from the day it refers to, and "8 April" is the latest
-8 April on or before publication.
+8 April on or before publication. Every day carries an ACLED-like precision:
+1 the day itself, 2 about that day or within that week ("overnight", "last
+week"), 3 within that month ("in early March": its first day).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+_MONTH_NAME = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December)"
+)
 _COUNT = r"(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a)"
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -32,9 +37,19 @@ PATTERNS = [
     ("relative", re.compile(rf"\b{_COUNT} (?P<unit>day|week)s? (?P<dir>earlier|before|ago|later|after)\b", re.I)),
     ("day_before", re.compile(r"\b(?:the (?:day before|previous day|day earlier|preceding day))\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last night)\b", re.I)),
+    ("overnight", re.compile(r"\bovernight\b", re.I)),
+    ("week", re.compile(r"\b(?P<which>last|past|this|earlier this) week\b", re.I)),
+    # Case-sensitive and after a preposition or "early", so that "may" the verb and "march" the walk are no month.
+    ("month", re.compile(rf"\b(?:[Ii]n|[Ss]ince|by|until|during|[Ee]arly|[Mm]id|[Ll]ate)[- ](?:(?:early|mid|late)[- ])?{_MONTH_NAME}(?: (?P<year>\d{{4}}))?\b")),
     ("today", re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)),
     ("weekday", re.compile(r"\b(?P<last>last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
 ]
+
+
+PRECISION = {"overnight": 2, "week": 2, "month": 3}
+# How far into an article the dateline runs: "KABUL, Afghanistan (Dec. 24) - ...".
+DATELINE_CHARS = 400
+_YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,7 @@ class DateMention:
     end: int
     text: str
     day: date | None  # None when publication date is unknown and the mention is relative
+    precision: int = 1  # 1 day, 2 about that day or that week, 3 that month
 
 
 def find_dates(text: str, published: date | None) -> list[DateMention]:
@@ -64,8 +80,29 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
         else:
             day = _absolute(kind, m, published)
         if day is not None or published is None:
-            mentions.append(DateMention(start, end, m.group(0), day))
+            precision = 2 if kind == "relative" and m["unit"].lower() == "week" else PRECISION.get(kind, 1)
+            mentions.append(DateMention(start, end, m.group(0), day, precision))
     return mentions
+
+
+def dateline_date(text: str) -> date | None:
+    """The day an article's opening gives, for articles that come without a publication date.
+
+    A full date ("March 24, 2011") is taken as it is; a day without a year ("(Dec. 24)") takes
+    the first year written near it (press-release numbers such as "2009-12-CA-080" carry one).
+    """
+    head = text[:DATELINE_CHARS]
+    days = [d for d in find_dates(head, None) if d.day is not None]
+    if days:
+        return days[0].day
+    year = _YEAR.search(head)
+    if year is None:
+        return None
+    for kind in ("day_month", "month_day"):
+        for m in dict(PATTERNS)[kind].finditer(head):
+            if not m["year"]:
+                return _safe_date(int(year["year"]), MONTHS[m["month"].lower()[:3]], int(m["day"]))
+    return None
 
 
 def _absolute(kind: str, m: re.Match, published: date | None) -> date | None:
@@ -82,17 +119,31 @@ def _absolute(kind: str, m: re.Match, published: date | None) -> date | None:
         if candidate and candidate > published:
             candidate = _safe_date(published.year - 1, month, day)
         return candidate
+    if kind == "month":
+        return _latest_month(m, published)
     if published is None:
         return None
-    if kind == "yesterday":
+    if kind in ("yesterday", "overnight"):
         return published - timedelta(days=1)
     if kind == "today":
         return published
+    if kind == "week":
+        return published - timedelta(days=7) if m["which"].lower() in ("last", "past") else published
     weekday = WEEKDAYS.index(m["weekday"].lower())
     back = (published.weekday() - weekday) % 7
     if m["last"] and back == 0:
         back = 7
     return published - timedelta(days=back)
+
+
+def _latest_month(m: re.Match, published: date | None) -> date | None:
+    """The first day of the month named, in its year if given, else the latest such month by publication."""
+    month = MONTHS[m["month"].lower()[:3]]
+    if m["year"]:
+        return date(int(m["year"]), month, 1)
+    if published is None:
+        return None
+    return date(published.year if month <= published.month else published.year - 1, month, 1)
 
 
 def _relative(kind: str, m: re.Match, anchor: date | None, published: date | None) -> date | None:

