@@ -83,3 +83,21 @@ def assert_matches_gold(figures: list[dict], gold: dict) -> None:
         assert candidates, f"gold figure not found: {g}\namong: {figures}"
         unmatched.remove(candidates[0])
     assert not unmatched, f"figures that are not in the gold: {unmatched}"
+
+
+def assert_events_match_gold(events: list[dict], gold: dict) -> None:
+    """Gold events matched on (type, place, day); a gold list of places is one event at each of them."""
+    def spots(g):
+        places = g["location"] if isinstance(g["location"], list) else [g["location"]]
+        return {(g["type"], place, g["event_date"]) for place in places}
+
+    wanted = {(t, place_id(p), d) for g in gold["events"] for t, p, d in spots(g)}
+    got = [(e["event_type"], place_id(e["location_name"]), str(e["event_date"])) for e in events]
+    assert sorted(got) == sorted(wanted), f"missing: {wanted - set(got)}; extra: {set(got) - wanted}"
+
+
+def place_id(name: str | None):
+    """Spellings of one place ("Sloviansk", "Slovyansk") compare equal, as warledger eval compares them."""
+    from transforms.evaluate import geonameid_of
+
+    return geonameid_of(name or "") or name

@@ -7,7 +7,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import SAMPLE_ARTICLE, assert_matches_gold, query
+from conftest import SAMPLE_ARTICLE, assert_events_match_gold, assert_matches_gold, query
+
+# The sample's places as GeoNames knows them (Slovyansk is GeoNames' spelling of Sloviansk).
+GEONAMES = {"Lysychansk": 702972, "Kramatorsk": 704508, "Sloviansk": 693468, "Slovyansk": 693468,
+            "Bakhmut": 713174, "Belgorod": 578072, "Kursk": 538560, "Melitopol": 701404, "Belarus": 630336}
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +78,11 @@ def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gol
 
     figures = query(workspace.warehouse, "SELECT * FROM casualty_figures")
     assert_matches_gold(figures, gold)
+    assert_events_match_gold(query(workspace.warehouse, "SELECT * FROM events"), gold)
+    places = {r["location_name"]: r["geonameid"] for r in query(
+        workspace.warehouse, "SELECT location_name, geonameid FROM events UNION SELECT location_name, geonameid "
+                             "FROM casualty_figures WHERE location_name IS NOT NULL")}
+    assert {name: places.get(name) for name in GEONAMES} == GEONAMES
     articles = query(workspace.warehouse, "SELECT * FROM articles")
     assert [(a["title"], str(a["published_date"]), a["source"]) for a in articles] == [
         ("Ukrainian forces withdraw from Lysychansk their last holdout in key region", "2022-07-03", "cbs58.com")]
@@ -82,7 +91,8 @@ def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gol
     assert len(quarantined) == 1 and "broken.txt" in quarantined[0]["reason"]
     assert "missing title line" in quarantined[0]["reason"]
     dq = query(workspace.warehouse, "SELECT table_name, success FROM dq_results")
-    assert {d["table_name"] for d in dq} == {"articles", "sentences", "casualty_figures", "quarantine"}
+    assert {d["table_name"] for d in dq} == {"articles", "sentences", "casualty_figures", "events",
+                                             "event_mentions", "quarantine"}
     assert all(d["success"] for d in dq)
     assert (workspace.docs / "index.html").exists()
 

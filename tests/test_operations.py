@@ -152,5 +152,6 @@ def test_dq_summary_gives_pass_rate_per_table_per_day(workspace):
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
     run(workspace.landing, workspace, "run-1")
     rows = query(workspace.warehouse, "SELECT table_name, runs, pass_rate, critical_failures FROM dq_summary")
-    assert {r["table_name"] for r in rows} == {"articles", "sentences", "casualty_figures", "quarantine"}
+    assert {r["table_name"] for r in rows} == {"articles", "sentences", "casualty_figures", "events", "event_mentions",
+                                               "quarantine"}
     assert all(r["pass_rate"] == 1 and r["runs"] == 1 and r["critical_failures"] == 0 for r in rows)

@@ -78,12 +78,11 @@ def test_failed_merge_leaves_the_warehouse_as_it_was(workspace):
     before = snapshot(workspace.warehouse)
     articles = pd.DataFrame([{
         "article_id": "f" * 16, "external_id": None, "url": "https://example.com/new", "title": "New",
-        "published_date": None, "source": "example.com", "body": "x", "ingested_at": pd.Timestamp("2022-07-04"),
+        "published_date": None, "published_date_from": None, "source": "example.com", "body": "x", "ingested_at": pd.Timestamp("2022-07-04"),
         "source_file": "new.txt", "content_hash": "h",
     }])
     # Two sentences with one key: the insert fails after the article row went in.
     sentences = pd.DataFrame({"article_id": ["f" * 16] * 2, "sentence_index": [0, 0], "text": ["a", "b"]})
-    empty = pd.DataFrame()
     with pytest.raises(Exception, match="(?i)constraint"):
-        warehouse.merge(workspace.warehouse, "run-bad", articles, sentences, empty, empty, empty)
+        warehouse.merge(workspace.warehouse, "run-bad", warehouse.Rows(articles, sentences), pd.DataFrame())
     assert snapshot(workspace.warehouse) == before

@@ -23,6 +23,8 @@ def figure(**changes) -> dict:
         "hedge": "at least", "victims": "people", "scope": "event", "location_name": "Sloviansk",
         "event_date": dt.date(2025, 5, 4), "attributed_to": None, "quantity_text": "At least six",
         "trigger_text": "died", "run_id": "run-1", "published_date": dt.date(2025, 5, 5),
+        "event_id": None, "geonameid": 693468, "latitude": 48.84974, "longitude": 37.59739, "country_code": "UA",
+        "admin1": "UA.05", "admin1_name": "Donetsk", "geo_precision": 1, "date_precision": 1,
     }
     return {**row, **changes}
 
@@ -86,6 +88,11 @@ def test_good_figures_pass():
     ({"event_date": dt.date(2025, 5, 6)},
      "expect_column_pair_values_a_to_be_greater_than_b(published_date, event_date)"),
     ({"sentence_text": None}, "expect_column_values_to_not_be_null(sentence_text)"),
+    ({"latitude": 148.8}, "expect_column_values_to_be_between(latitude)"),
+    ({"longitude": -237.6}, "expect_column_values_to_be_between(longitude)"),
+    ({"country_code": "Ukraine"}, "expect_column_values_to_match_regex(country_code)"),
+    ({"geo_precision": 4}, "expect_column_values_to_be_in_set(geo_precision)"),
+    ({"date_precision": 0}, "expect_column_values_to_be_in_set(date_precision)"),
 ])
 def test_a_bad_figure_fails_naming_the_expectation(changes, expectation):
     # GX counts `mostly` over non-null values: enough good rows with every column filled.
@@ -245,3 +252,29 @@ def test_data_docs_rebuild_from_the_kept_results(tmp_path):
     (tmp_path / "index.html").unlink()
     index = build_data_docs(tmp_path, "run-2")
     assert "run-1" in index.read_text()
+
+
+def event(**changes) -> dict:
+    row = {
+        "event_id": "e-1", "article_id": "a-1", "sentence_index": 3,
+        "sentence_text": "CNN -- Russia has taken control of Lysychansk, the last city in the Luhansk region.",
+        "event_type": "territory_change", "acled_event_type": "Battles",
+        "acled_sub_event_type": "Non-state actor overtakes territory", "actor": "Russia", "target": "Ukraine",
+        "weapon": None, "location_name": "Lysychansk", "geonameid": 702972, "latitude": 48.90485,
+        "longitude": 38.44207, "country_code": "UA", "admin1": "UA.14", "admin1_name": "Luhansk",
+        "geo_precision": 1, "event_date": dt.date(2022, 7, 3), "date_precision": 1, "attributed_to": None,
+        "claimed": False, "mentions": 4, "trigger_text": "taken", "published_date": dt.date(2022, 7, 3),
+    }
+    return {**row, **changes}
+
+
+def test_events_suite_checks_types_coordinates_and_days():
+    good = [event(event_id=f"e-{i}") for i in range(8)]
+    bad = [event(event_id="e-type", event_type="skirmishing"), event(event_id="e-lat", latitude=95.0),
+           event(event_id="e-day", event_date=dt.date(2022, 7, 9))]
+    result = validate("events", pd.DataFrame(good + bad), "run-1")
+    assert dict(zip(result.failed["event_id"], result.failed["reason"])) == {
+        "e-type": "expect_column_values_to_be_in_set(event_type)",
+        "e-lat": "expect_column_values_to_be_between(latitude)",
+        "e-day": "expect_column_pair_values_a_to_be_greater_than_b(published_date, event_date)",
+    }

@@ -17,10 +17,11 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from transforms import vocab
-from transforms.attribution import Attribution, find_attribution
-from transforms.dates import find_dates
+from transforms.attribution import Attribution
+from transforms.dates import DateMention, find_dates
 from transforms.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
-from transforms.places import Place, find_places, gazetteer
+from transforms.places import Place, gazetteer
+from transforms.sentence import SentenceFacts, read_facts
 
 # Where a victim stands to the verb that harms it.
 OBJECT_DEPS = {"nsubjpass", "dobj", "obj", "attr", "oprd", "appos", "npadvmod"}
@@ -53,6 +54,9 @@ class Figure:
     quantity_text: str
     trigger_text: str
     token_index: int  # where the quantity starts: part of the figure's stable id
+    place: Place | None = None          # location_name geocoded
+    date_precision: int | None = None   # of event_date: 1 day, 2 about that day or week, 3 month
+    trigger_index: int | None = None    # where the trigger is: ties the figure to an event of its sentence
 
 
 @dataclass(frozen=True)
@@ -173,24 +177,26 @@ def _complement(verb: Token) -> Token | None:
     return None
 
 
-def extract_figures(sent: Span, published: date | None) -> list[Figure]:
+def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | None = None) -> list[Figure]:
     """Every casualty figure in one sentence (a Doc or a sentence Span)."""
     if not any(category_of(t) or t.lemma_.lower() in _role("tally") for t in sent):
         return []
-    links = [link for q in find_quantities(sent) if (link := link_quantity(q)) is not None]
+    facts = facts or read_facts(sent, published)
+    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q)) is not None]
     counted = {t.i for link in links for t in link.quantity.tokens} | {link.victim.i for link in links if link.victim is not None}
     links += _implicit_singles(sent, counted)
-    context = _SentenceContext(sent, published)
+    context = _SentenceContext(sent, facts)
     figures = [context.figure(link) for link in _sum_coordinated(links)]
     figures = [f for f in figures if f is not None]
     figures += _none_reported(sent, context, {f.trigger_text for f in figures})
     return _inherit_victims(figures)
 
 
-def find_quantities(sent: Span) -> list[Quantity]:
+def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[Quantity]:
     """Runs of number words ("2,600", "twenty-one", "1.5 million", "a dozen", "five to ten") and vague quantities."""
     # NER misses many dates ("23 Jul 2022 18.05 Three people were killed"); the date rules do not.
-    in_dates = {t.i for d in find_dates(sent.text, None) for t in sent.char_span(d.start, d.end, alignment_mode="expand") or ()}
+    dates = find_dates(sent.text, None) if dates is None else dates
+    in_dates = {t.i for d in dates for t in sent.char_span(d.start, d.end, alignment_mode="expand") or ()}
     tokens = [t for t in sent if t.i not in in_dates]
     out: list[Quantity] = []
     i = 0
@@ -729,12 +735,11 @@ def _inherit_victims(figures: list[Figure]) -> list[Figure]:
 class _SentenceContext:
     """What every figure of a sentence shares: where, when, who says so, over what period."""
 
-    def __init__(self, sent: Span, published: date | None):
+    def __init__(self, sent: Span, facts: SentenceFacts):
         self.sent = sent
-        self.published = published
-        self.attribution: Attribution | None = find_attribution(sent)
-        self.places: list[Place] = [p for p in find_places(sent) if not self._in_attribution(p)]
-        self.dates = find_dates(sent.text, published)
+        self.attribution: Attribution | None = facts.attribution
+        self.places: list[Place] = [p for p in facts.places if not self._in_attribution(p)]
+        self.dates = facts.dates
         self.scope_cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
                            for pattern in _scope_cues() for m in pattern.finditer(sent.text)]
 
@@ -748,32 +753,36 @@ class _SentenceContext:
         if category is None:
             return None
         cumulative = any(_governs(cue, trigger) for cue in self.scope_cues)
+        place = self._place_for(trigger)
+        day = None if cumulative else self._date_for(trigger)
         return Figure(
             category=category, low=q.low, high=q.high, hedge=q.hedge,
             victims=_victims(link.victim),
             scope="cumulative" if cumulative else "event",
-            location_name=self._place_for(trigger),
-            event_date=None if cumulative else self._date_for(trigger),
+            location_name=place.name if place else None,
+            event_date=day.day if day else None,
             attributed_to=self.attribution.source if self.attribution else None,
             quantity_text=q.text, trigger_text=trigger.text,
             token_index=q.tokens[0].i - self.sent.start,
+            place=place,
+            date_precision=day.precision if day else None,
+            trigger_index=trigger.i - self.sent.start,
         )
 
-    def _place_for(self, trigger: Token) -> str | None:
+    def _place_for(self, trigger: Token) -> Place | None:
         """The most specific place, nearest the trigger: a city over a country."""
         if not self.places:
             return None
         rank = {"city": 0, "admin1": 1, "ner": 2, "country": 3}
         where = trigger.i - self.sent.start
-        best = min(self.places, key=lambda p: (rank.get(p.kind, 2), abs(p.start - where)))
-        return best.name
+        return min(self.places, key=lambda p: (rank.get(p.kind, 2), abs(p.start - where)))
 
-    def _date_for(self, trigger: Token):
+    def _date_for(self, trigger: Token) -> DateMention | None:
         days = [d for d in self.dates if d.day is not None]
         if not days:
             return None
         where = trigger.idx - self.sent.start_char
-        return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where))).day
+        return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
 
 
 def _governs(cue: Token, trigger: Token) -> bool:

@@ -22,6 +22,7 @@ from transforms import warehouse
 from transforms.config import Settings
 from transforms.ingest import BadRecord, article_key, parse_json_record
 from transforms.pipeline import run
+from transforms.places import gazetteer
 
 # gold field -> the category it counts
 RECORD_FIELDS = {
@@ -63,14 +64,51 @@ def evaluate(gold_path: Path, cfg: Settings) -> dict:
 
 def _score_records(records: list[dict], path: Path) -> dict:
     predicted = _article_casualties(path)
+    ids = {r.get("id"): _article_id(r) for r in records}
     scores = {}
     for field, category in RECORD_FIELDS.items():
         scored = [r for r in records if r.get(field) is not None]
         if not scored:
             continue
-        hits = sum(predicted.get((_article_id(r), category), 0) == r[field] for r in scored)
+        hits = sum(predicted.get((ids[r.get("id")], category), 0) == r[field] for r in scored)
         scores[field] = {"category": category, "exact": hits / len(scored), "hits": hits, "n": len(scored)}
+    where_when = _where_and_when(path)
+    checks = {
+        "gold_start_date": lambda r, w: str(w["first_day"]) == r["gold_start_date"],
+        "gold_province": lambda r, w: w["province"] in [p.lower() for p in r["gold_province"]],
+    }
+    for field, check in checks.items():
+        scored = [r for r in records if r.get(field)]
+        if scored:
+            hits = sum(check(r, where_when.get(ids[r.get("id")], {"first_day": None, "province": None}))
+                       for r in scored)
+            scores[field] = {"category": "events", "exact": hits / len(scored), "hits": hits, "n": len(scored)}
     return {"records": len(records), "exact_match": scores}
+
+
+def _where_and_when(path: Path) -> dict[str, dict]:
+    """Per article: the earliest day of its events and event-scope figures, and its province
+    (the region its events and figures name most, ties to the earliest)."""
+    con = warehouse.connect(path, read_only=True)
+    try:
+        rows = con.execute("""
+            WITH spots AS (
+                SELECT article_id, event_date, lower(admin1_name) AS province FROM events
+                UNION ALL
+                SELECT article_id, event_date, lower(admin1_name) FROM casualty_figures WHERE scope = 'event'
+            ),
+            provinces AS (
+                SELECT article_id, province, count(*) AS n, min(event_date) AS first_day
+                FROM spots WHERE province IS NOT NULL GROUP BY ALL
+            )
+            SELECT s.article_id, min(s.event_date) AS first_day,
+                   (SELECT arg_max(p.province, (p.n, -epoch(coalesce(p.first_day, DATE '9999-12-31'))))
+                    FROM provinces p WHERE p.article_id = s.article_id) AS province
+            FROM spots s GROUP BY s.article_id
+        """).fetchall()
+    finally:
+        con.close()
+    return {a: {"first_day": day, "province": province} for a, day, province in rows}
 
 
 def _article_id(record: dict) -> str | None:
@@ -116,7 +154,37 @@ def _score_figures(gold: dict, path: Path) -> dict:
     }
     return {"gold_figures": n_gold, "predicted": n_pred, "matched": n_match, "precision": precision,
             "recall": recall, "f1": f1, "accuracy": accuracy,
-            "false_figures": [(p["category"], p["low"], p["high"], p["sentence_text"][:80]) for p in unmatched]}
+            "false_figures": [(p["category"], p["low"], p["high"], p["sentence_text"][:80]) for p in unmatched],
+            "events": _score_events(gold.get("events", []), path)}
+
+
+def _score_events(gold: list[dict], path: Path) -> dict:
+    """Events matched one-to-one on (type, place, day); a gold list of places is one event at each."""
+    con = warehouse.connect(path, read_only=True)
+    try:
+        rows = con.execute("SELECT event_type, location_name, geonameid, event_date FROM events").fetchall()
+    finally:
+        con.close()
+    wanted = [(g["type"], place, g["event_date"])
+              for g in gold for place in (g["location"] if isinstance(g["location"], list) else [g["location"]])]
+    unmatched = list(wanted)
+    for event_type, name, geonameid, day in rows:
+        hit = next((w for w in unmatched if w[0] == event_type and str(day) == w[2]
+                    and (w[1] == name or geonameid_of(w[1]) == geonameid)), None)
+        if hit:
+            unmatched.remove(hit)
+    matched = len(wanted) - len(unmatched)
+    precision = matched / len(rows) if rows else 0.0
+    recall = matched / len(wanted) if wanted else 0.0
+    return {"gold": len(wanted), "predicted": len(rows), "matched": matched, "precision": precision,
+            "recall": recall, "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            "missed": unmatched}
+
+
+def geonameid_of(name: str) -> int | None:
+    """The gazetteer's id for a gold place name, so that Sloviansk and Slovyansk compare equal."""
+    entries = gazetteer().get(name)
+    return max(entries, key=lambda e: e.population).geonameid if entries else None
 
 
 def _accepts(gold: dict, field: str, value) -> bool:
@@ -132,7 +200,8 @@ def report(result: dict) -> str:
     lines = [f"warledger eval: {result['gold']} ({result['seconds']:.1f} s)"]
     if result["kind"] == "records":
         lines.append(f"{result['records']} records; record-level exact match "
-                     "(largest event-scope figure of the category, 0 when none):")
+                     "(counts: largest event-scope figure of the category, 0 when none; "
+                     "events: earliest day, most-named province):")
         for field, s in result["exact_match"].items():
             lines.append(f"  {s['category']:<10} {field:<18} {s['exact']:.3f}  ({s['hits']}/{s['n']})")
     else:
@@ -142,4 +211,11 @@ def report(result: dict) -> str:
         lines.append("  on matched figures: " + ", ".join(f"{k} {v:.3f}" for k, v in result["accuracy"].items()))
         for fig in result["false_figures"]:
             lines.append(f"  not in the gold: {fig}")
+        ev = result["events"]
+        if ev["gold"]:
+            lines.append(f"events (type, place, day): gold {ev['gold']}, predicted {ev['predicted']}, "
+                         f"matched {ev['matched']}")
+            lines.append(f"  precision {ev['precision']:.3f}  recall {ev['recall']:.3f}  F1 {ev['f1']:.3f}")
+            for miss in ev["missed"]:
+                lines.append(f"  missed: {miss}")
     return "\n".join(lines)

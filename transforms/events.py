@@ -24,9 +24,10 @@ from typing import Iterable, NamedTuple
 from spacy.tokens import Span, Token
 
 from transforms import vocab
-from transforms.attribution import SPEECH_LEMMAS, find_attribution
-from transforms.dates import DateMention, find_dates
-from transforms.places import Place, country_place, demonyms, find_places
+from transforms.attribution import SPEECH_LEMMAS
+from transforms.dates import DateMention
+from transforms.places import Place, country_place, demonyms
+from transforms.sentence import SentenceFacts, read_facts
 
 # Dependencies that open a new clause: a trigger below one is another event.
 CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj", "csubjpass"}
@@ -132,12 +133,13 @@ def _state_of(country_code: str | None) -> str | None:
 
 # --- one sentence --------------------------------------------------------------------------------------
 
-def extract_events(sent: Span, published: date | None, country_hint: Iterable[str] | None = None) -> list[Event]:
+def extract_events(sent: Span, published: date | None, country_hint: Iterable[str] | None = None,
+                   facts: SentenceFacts | None = None) -> list[Event]:
     """Every event the sentence reports, one per trigger and place, in reading order."""
     groups = _trigger_groups(sent)
     if not groups:
         return []
-    context = _SentenceContext(sent, published, country_hint)
+    context = _SentenceContext(sent, published, facts or read_facts(sent, published, country_hint))
     events: list[Event] = []
     for head, triggers in groups.items():
         events.extend(context.events(head, triggers, groups))
@@ -148,9 +150,21 @@ def _trigger_groups(sent: Span) -> dict[Token, list[Token]]:
     """Trigger words by the head of their clause: "hit with three missile strikes" is one event."""
     groups: dict[Token, list[Token]] = defaultdict(list)
     for tok in sent:
-        if tok.pos_ in ("NOUN", "VERB") and (_named_type(tok) or tok.lemma_.lower() in _frames()):
+        if tok.pos_ in ("NOUN", "VERB") and (_named_type(tok) or tok.lemma_.lower() in _frames()) and not (
+                tok.pos_ == "NOUN" and tok.lemma_.lower() in _cues("verb_only")):
             groups[_clause_head(tok)].append(tok)
+    for head in [h for h in groups if _purpose_of_event(h, groups)]:
+        del groups[head]
     return groups
+
+
+def _purpose_of_event(head: Token, groups: dict[Token, list[Token]]) -> bool:
+    """ "conducted an operation to capture a Haqqani facilitator in Logar province": the capture is the
+    operation's aim, not an event; its words (the place, the day) stay with the operation's clause."""
+    if head.dep_ not in ("advcl", "xcomp", "acl", "relcl") or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
+        return False
+    return any(a in groups or any(a in ts for ts in groups.values()) for a in head.ancestors)
 
 
 def _named_type(tok: Token) -> str | None:
@@ -177,12 +191,14 @@ def _clause_head(tok: Token) -> Token:
 class _SentenceContext:
     """What every event of a sentence draws on: its places, days, source and names."""
 
-    def __init__(self, sent: Span, published: date | None, country_hint: Iterable[str] | None):
+    def __init__(self, sent: Span, published: date | None, facts: SentenceFacts):
         self.sent = sent
         self.published = published
-        self.attribution = find_attribution(sent)
-        self.places = find_places(sent, country_hint)
-        self.dates = find_dates(sent.text, published)
+        self.attribution = facts.attribution
+        self.places = facts.places
+        self.dates = facts.dates
+        self.fragments = [t for t in sent if t.dep_ == "ROOT" and t != sent[0].sent.root and t.i > sent.start
+                          and t.pos_ not in ("VERB", "AUX") and not any(x.pos_ in ("VERB", "AUX") for x in t.subtree)]
         self.weapon_tokens = self._find(weapons(), lambda w: w.pattern)
         self.actor_tokens = self._find(actors(), lambda a: a.pattern)
 
@@ -226,9 +242,19 @@ class _SentenceContext:
     def _region(self, head: Token, groups: dict[Token, list[Token]]) -> set[int]:
         """The clause's tokens: the head's subtree without nested events and without the source's words."""
         region = {t.i for t in head.subtree}
+        # The parser sometimes cuts a sentence's tail into a verbless fragment of its own ("... to capture a
+        # facilitator in | Muhammad Aghah district, Logar province, today."): it belongs to the clause before it.
+        for fragment in self.fragments:
+            if fragment.left_edge.i == head.right_edge.i + 1:
+                region |= {t.i for t in fragment.subtree}
         for other in groups:
             if other != head and other.i in region and head.is_ancestor(other):
                 region -= {t.i for t in other.subtree}
+        # "targeted a leader responsible for an attack Jan. 7 in Charkh district": a record of the target's,
+        # with its own day and place, not this event's.
+        for tok in [self.sent.doc[i] for i in sorted(region)]:
+            if tok.i in region and tok != head and tok.lemma_.lower() in _cues("record") and not tok.is_ancestor(head):
+                region -= {t.i for t in tok.subtree}
         if self.attribution:
             a = self.attribution
             region -= set(range(self.sent.start + a.start, self.sent.start + a.end))
@@ -253,6 +279,8 @@ class _SentenceContext:
             return _Reading(trigger, weapon.event_type, NAMED, weapon.name) if weapon and weapon.event_type else None
         if frame == "seize":
             return self._read_seize(trigger)
+        if frame == "operation":
+            return self._read_operation(trigger, agent)
         # "armed": killing or engaging is a clash only when an armed party does it.
         return _Reading(trigger, "armed_clash", INFERRED, None) if self._actor(agent) else None
 
@@ -276,7 +304,26 @@ class _SentenceContext:
             return _Reading(trigger, "territory_change", NAMED, None)
         if any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _person_nouns() for o in objects):
             return _Reading(trigger, "arrest", NAMED, None)
+        # "captured an Islamic Movement of Uzbekistan leader": the parser makes the group's name the object.
+        if any(t.lemma_.lower() in _person_nouns() for o in objects for t in _phrase(o)):
+            return _Reading(trigger, "arrest", NAMED, None)
         return None
+
+    def _read_operation(self, trigger: Token, agent: set[int]) -> _Reading | None:
+        """ "An Afghan and coalition security force conducted an operation in Andar district", "during a
+        clearing operation", "raided a compound": a security operation when an armed party carries it out.
+        A bare "operation" counts only as the object of "conduct" or after "during", or named as a security,
+        clearing or search operation; never the war's name ("the special military operation")."""
+        actor = self._actor(agent)
+        if actor is None:
+            return None
+        if trigger.lemma_.lower() == "operation":
+            modifiers = {c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound")}
+            if modifiers & _cues("not_operation"):
+                return None
+            if not (modifiers & _cues("operation_kind") or trigger.head.lemma_.lower() in _cues("operation_verb")):
+                return None
+        return _Reading(trigger, "security_operation", GENERIC, None)
 
     def _instruments(self, trigger: Token, head: Token, frame: str) -> set[int]:
         """Where a clause names what it strikes with: its subject, "with"/"by" phrases, the trigger's own
@@ -327,10 +374,18 @@ class _SentenceContext:
         # All of them: a dateline parses as a second subject ("KABUL, Afghanistan (Oct. 6) — A ... force killed").
         subjects = [self._speaker_for(c) if c.pos_ in PRONOUNS else c for c in head.children if c.dep_ == "nsubj"]
         subjects += [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not subjects and any(c.dep_ == "nsubjpass" for c in head.children):
+            # "Several insurgents were killed and others detained by Afghan and coalition forces": the
+            # coordinated passive verbs share the one "by" agent.
+            conjuncts = [c for c in head.children if c.dep_ == "conj"] + ([head.head] if head.dep_ == "conj" else [])
+            subjects = [g for v in conjuncts if v.pos_ == "VERB" for c in v.children if c.dep_ == "agent"
+                        for g in c.children if g.dep_ == "pobj"]
         if subjects:
             return [s for s in subjects if s is not None]
         if head.dep_ in ("xcomp", "acl", "conj"):
             return self._subjects(head.head)
+        if head.dep_ == "advcl" and head.tag_ in ("VBG", "VBN", "VB"):
+            return self._subjects(head.head)  # "killed one and detained three while searching for a leader"
         if head.dep_ == "pcomp" and head.head.head.lemma_ in ("accuse", "blame"):
             return [c for c in head.head.head.children if c.dep_ in OBJECT_DEPS]
         return []
@@ -381,14 +436,29 @@ class _SentenceContext:
         """The most precise place in the clause nearest the trigger, with the places coordinated with it."""
         start = self.sent.start
         # A place in capitals is a dateline ("KABUL, Afghanistan"), where the report was filed.
+        # A region is never the one who acts: "In Sholgarah district, Balkh province, forces captured" parses
+        # the province as a subject.
         inside = [p for p in self.places if not p.name.isupper()
-                  and all(start + i in region and start + i not in agent for i in range(p.start, p.end))]
+                  and all(start + i in region and (start + i not in agent or p.kind == "admin1")
+                          for i in range(p.start, p.end))]
         if not inside:
             own = self._own_country(region)
-            return [own] if own else []
+            if own:
+                return [own]
+            return [self._speakers_region()] if self._speakers_region() else []
         best = min(inside, key=lambda p: (_specificity(p), abs(start + p.start - trigger.i)))
         root = self.sent[best.start:best.end].root
         return [p for p in inside if p is best or _coordinated(root, self.sent[p.start:p.end].root)]
+
+    def _speakers_region(self) -> Place | None:
+        """ "The head of the Russia-installed council in the Zaporizhzhia region ... said that shells fell on
+        the airfield": a clause that names no place happened in the speaker's jurisdiction, the one region
+        named in the attribution (geo-precision 3)."""
+        if self.attribution is None:
+            return None
+        a = self.attribution
+        found = [p for p in self.places if p.kind == "admin1" and a.start <= p.start and p.end <= a.end]
+        return replace(found[0], geo_precision=3) if len(found) == 1 else None
 
     def _own_country(self, region: set[int]) -> Place | None:
         """ "a missile attack on his country": the country of the one whose country it is (the sentence's subject)."""
@@ -411,17 +481,31 @@ class _SentenceContext:
         if not dated:
             return None
 
+        head = _clause_head(trigger)
+        reported = head != trigger and head.lemma_.lower() in SPEECH_LEMMAS
+
         def key(d: DateMention):
             span = self.sent.char_span(d.start, d.end, alignment_mode="expand")
             first = span[0].i if span else trigger.i
             bracketed = self.sent.text[:d.start].rstrip().endswith("(")
-            return (bracketed, first not in region, abs(first - trigger.i))
+            # "forces today confirmed the arrest of ... Sept. 19": "today" is when it was said.
+            said = reported and span is not None and span.root.head == head
+            return (bracketed, first not in region, said, abs(first - trigger.i))
         return min(dated, key=key)
 
     def _place_at(self, tok: Token) -> bool:
         i = tok.i - self.sent.start
         return any(p.start <= i < p.end for p in self.places) or any(
             self._place_at(c) for c in tok.children if c.dep_ in ("prep", "pobj", "appos") and c.i > tok.i)
+
+
+def _phrase(tok: Token) -> list[Token]:
+    """A noun with its "of" phrases, without clauses: "Movement of Uzbekistan leader"."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ in ("prep", "pobj", "compound") and c.dep_ not in CLAUSE_DEPS:
+            out.extend(_phrase(c))
+    return out
 
 
 def _specificity(place: Place) -> int:
@@ -460,7 +544,27 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None) -
     clusters = _cluster(located)
     _name_bare_strikes(clusters, [m for m in mentions if m.event.location is None])
     clusters = [c for c in clusters if not _covered_by_town(c, clusters)]
+    clusters = [_to_the_one_town(c, clusters) for c in clusters]
     return [(c[0].event if len(c) == 1 else _representative(c), c) for c in clusters]
+
+
+def _to_the_one_town(cluster: list[Mention], clusters: list[list[Mention]]) -> list[Mention]:
+    """A region-wide event ("shells fell on the airfield", said the head of the Zaporizhzhia region) is placed
+    near the one town of that region where the article has an event of the same family that day (Melitopol),
+    at geo-precision 2; with no such town, or several, it stays the region's."""
+    e = cluster[0].event
+    if e.location.kind != "admin1" or e.location.geo_precision != 3:
+        return cluster
+    family = event_types()[e.event_type]["family"]
+    towns = {o[0].event.location.geonameid: o[0].event.location for o in clusters
+             if o[0].event.location.kind == "city" and o[0].event.location.admin1 == e.location.admin1
+             and o[0].event.event_date == e.event_date and event_types()[o[0].event.event_type]["family"] == family}
+    if len(towns) != 1:
+        return cluster
+    (town,) = towns.values()
+    return [Mention(m.sentence_index, replace(m.event, location=replace(
+        town, name=town.canonical, start=m.event.location.start, end=m.event.location.end, geo_precision=2)))
+        if m.event.location is not None else m for m in cluster]
 
 
 def _background(event: Event, published: date | None) -> bool:

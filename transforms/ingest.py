@@ -21,6 +21,8 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from transforms.dates import dateline_date
+
 LINE_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 # Gold annotations sit beside sample articles; they describe articles, they are not articles.
@@ -28,7 +30,7 @@ IGNORED_SUFFIXES = (".gold.json",)
 RAW_KEEP = 2000
 
 ARTICLE_COLUMNS = [
-    "article_id", "external_id", "url", "title", "published_date", "source",
+    "article_id", "external_id", "url", "title", "published_date", "published_date_from", "source",
     "body", "ingested_at", "source_file", "content_hash",
 ]
 SENTENCE_COLUMNS = ["article_id", "sentence_index", "text"]
@@ -164,7 +166,8 @@ def parse_line_file(text: str) -> dict:
     sentences = [line for line in lines[3:] if line]
     if not sentences:
         raise BadRecord("no sentences after the title, date and URL lines")
-    return {"external_id": None, "title": title, "published_date": published, "url": url,
+    return {"external_id": None, "title": title, "published_date": published, "published_date_from": "record",
+            "url": url,
             "source": None, "body": "\n".join(sentences), "sentences": sentences}
 
 
@@ -181,7 +184,14 @@ def parse_json_record(line: str) -> dict:
     title = record.get("title")
     title = title.strip() if isinstance(title, str) and title.strip() else None
     raw_date = record.get("date")
-    published = None if raw_date in (None, "") else _parse_date(str(raw_date)[:10], "%Y-%m-%d", "'date'", "YYYY-MM-DD")
+    if raw_date in (None, ""):
+        # Press releases carry their day in a dateline ("KABUL, Afghanistan (Jan. 25, 2013)"):
+        # without it, "yesterday" in the text could not be resolved.
+        published = dateline_date(text)
+        published_from = "dateline" if published else None
+    else:
+        published = _parse_date(str(raw_date)[:10], "%Y-%m-%d", "'date'", "YYYY-MM-DD")
+        published_from = "record"
     url = record.get("url") or None
     if url is not None and not _looks_like_url(str(url)):
         raise BadRecord(f"'url' is not a URL: {str(url)[:80]!r}")
@@ -190,7 +200,8 @@ def parse_json_record(line: str) -> dict:
     if not sentences:
         raise BadRecord("'text' holds no sentence")
     return {"external_id": None if external_id is None else str(external_id),
-            "title": title or sentences[0][:120], "published_date": published, "url": url,
+            "title": title or sentences[0][:120], "published_date": published,
+            "published_date_from": published_from, "url": url,
             "source": record.get("source"), "body": text.strip(), "sentences": sentences}
 
 
@@ -235,7 +246,8 @@ def _add(out: Ingested, record: dict, source_file: str, now: datetime) -> None:
     source = record["source"] or (urlparse(record["url"]).netloc.removeprefix("www.") if record["url"] else None)
     out.articles.append({
         "article_id": article_id, "external_id": record["external_id"], "url": record["url"],
-        "title": record["title"], "published_date": published, "source": source,
+        "title": record["title"], "published_date": published,
+        "published_date_from": record["published_date_from"], "source": source,
         "body": record["body"], "ingested_at": now, "source_file": source_file,
         "content_hash": content_hash,
     })

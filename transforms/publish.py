@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from transforms import staging, warehouse
-from transforms.extract import FIGURE_COLUMNS
+from transforms.extract import EVENT_COLUMNS, FIGURE_COLUMNS, MENTION_COLUMNS
 from transforms.ingest import QUARANTINE_COLUMNS, SENTENCE_COLUMNS, sha1
 from transforms.validate import Validation, build_data_docs, validate
 
@@ -34,23 +34,30 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     articles = staging.read_batches(batches, staging.ARTICLES)
     sentences = _or_empty(staging.read_batches(batches, staging.SENTENCES), SENTENCE_COLUMNS)
     figures = _or_empty(staging.read_batches(batches, staging.FIGURES), FIGURE_COLUMNS)
+    events = _or_empty(staging.read_batches(batches, staging.EVENTS), EVENT_COLUMNS)
+    mentions = _or_empty(staging.read_batches(batches, staging.MENTIONS), MENTION_COLUMNS)
     quarantine = _or_empty(_read_if_there(folder / staging.QUARANTINE), STAGED_QUARANTINE_COLUMNS)
     files = _read_if_there(folder / staging.LANDING_FILES)
 
     summary = {"run_id": run_id, "warehouse": str(warehouse_path), "articles_read": len(articles),
-               "figures_read": len(figures), "ingest_quarantined": len(quarantine)}
+               "figures_read": len(figures), "events_read": len(events), "ingest_quarantined": len(quarantine)}
     if articles.empty and quarantine.empty:
         # Nothing new: record the files as read, validate nothing, add no row.
-        loaded = warehouse.merge(warehouse_path, run_id, articles, sentences, figures, quarantine,
+        loaded = warehouse.merge(warehouse_path, run_id, warehouse.Rows(articles, sentences, quarantine=quarantine),
                                  pd.DataFrame(), files) if len(files) else {t: 0 for t in warehouse.TABLES}
         return {**summary, "loaded": loaded, "data_docs": None, "critical_failures": []}
 
     checked_articles = validate("articles", articles, run_id)
-    good = checked_articles.passed["article_id"]
-    checked_sentences = validate("sentences", sentences[sentences["article_id"].isin(good)], run_id)
-    dated = figures[figures["article_id"].isin(good)].merge(
-        checked_articles.passed[["article_id", "published_date"]], on="article_id", how="left")
-    checked_figures = validate("casualty_figures", dated, run_id)
+    good = checked_articles.passed[["article_id", "published_date"]]
+
+    def of_good_articles(frame: pd.DataFrame, dated: bool = False) -> pd.DataFrame:
+        frame = frame[frame["article_id"].isin(good["article_id"])]
+        return frame.merge(good, on="article_id", how="left") if dated else frame
+
+    checked_sentences = validate("sentences", of_good_articles(sentences), run_id)
+    checked_figures = validate("casualty_figures", of_good_articles(figures, dated=True), run_id)
+    checked_events = validate("events", of_good_articles(events, dated=True), run_id)
+    checked_mentions = validate("event_mentions", of_good_articles(mentions), run_id)
 
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     rejected = pd.concat([
@@ -58,9 +65,12 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         _rejections(checked_articles, "article_id", articles, now),
         _rejections(checked_sentences, "sentence_index", articles, now),
         _rejections(checked_figures, "figure_id", articles, now),
+        _rejections(checked_events, "event_id", articles, now),
+        _rejections(checked_mentions, "mention_id", articles, now),
     ], ignore_index=True)
     checked_quarantine = validate("quarantine", rejected, run_id)
-    checks = [checked_articles, checked_sentences, checked_figures, checked_quarantine]
+    checks = [checked_articles, checked_sentences, checked_figures, checked_events, checked_mentions,
+              checked_quarantine]
     dq = pd.concat([c.results for c in checks], ignore_index=True)
     failures = [f"{c.table}: {name}" for c in checks for name in c.critical_failures]
     docs = build_data_docs(Path(docs_dir), run_id, checks)
@@ -71,13 +81,23 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
             + "; ".join(failures) + f". Data Docs: {docs}")
 
     # Sentences failing their own checks leave their article whole: drop just those rows.
-    loaded = warehouse.merge(
-        warehouse_path, run_id, checked_articles.passed, checked_sentences.passed[SENTENCE_COLUMNS],
-        checked_figures.passed[FIGURE_COLUMNS], checked_quarantine.passed[STAGED_QUARANTINE_COLUMNS], dq,
-        files, replace=replace,
+    rows = warehouse.Rows(
+        articles=checked_articles.passed, sentences=checked_sentences.passed[SENTENCE_COLUMNS],
+        figures=_without_dangling_events(checked_figures.passed[FIGURE_COLUMNS], checked_events.passed),
+        events=checked_events.passed[EVENT_COLUMNS],
+        mentions=_without_dangling_events(checked_mentions.passed[MENTION_COLUMNS], checked_events.passed),
+        quarantine=checked_quarantine.passed[STAGED_QUARANTINE_COLUMNS],
     )
+    loaded = warehouse.merge(warehouse_path, run_id, rows, dq, files, replace=replace)
     return {**summary, "validation_quarantined": len(rejected) - len(quarantine),
             "critical_failures": [], "loaded": loaded, "data_docs": str(docs)}
+
+
+def _without_dangling_events(frame: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """A quarantined event leaves its figures and mentions in place, pointing nowhere: unlink them."""
+    frame = frame.copy()
+    frame.loc[~frame["event_id"].isin(events["event_id"]), "event_id"] = None
+    return frame
 
 
 def with_quarantine_ids(rows: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,8 @@ import pyarrow.parquet as pq
 ARTICLES = "articles.parquet"
 SENTENCES = "sentences.parquet"
 FIGURES = "casualty_figures.parquet"
+EVENTS = "events.parquet"
+MENTIONS = "event_mentions.parquet"
 QUARANTINE = "quarantine.parquet"
 LANDING_FILES = "landing_files.parquet"
 

@@ -7,6 +7,7 @@ publish task, in a one-slot pool); everything else opens it read-only.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,8 +15,23 @@ import duckdb
 import pandas as pd
 
 DDL = Path(__file__).resolve().parent / "warehouse.sql"
-TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "quarantine", "dq_results",
-          "landing_files"]
+TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "events", "event_mentions",
+          "quarantine", "dq_results", "landing_files"]
+# Rows that belong to an article version: replaced together when the article changes.
+ARTICLE_TABLES = {"sentences": "sentences", "figures": "casualty_figures", "events": "events",
+                  "mentions": "event_mentions"}
+
+
+@dataclass
+class Rows:
+    """One run's validated rows, frames with the warehouse tables' columns (run_id is added on load)."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    figures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 class Known(NamedTuple):
@@ -67,8 +83,7 @@ def existing_keys(path: Path) -> Known:
         con.close()
 
 
-def merge(path: Path, run_id: str, articles: pd.DataFrame, sentences: pd.DataFrame,
-          figures: pd.DataFrame, quarantine: pd.DataFrame, dq_results: pd.DataFrame,
+def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
           files: pd.DataFrame | None = None, replace: bool = False) -> dict[str, int]:
     """Load one run's validated rows in a single transaction; re-running it adds nothing.
 
@@ -81,12 +96,9 @@ def merge(path: Path, run_id: str, articles: pd.DataFrame, sentences: pd.DataFra
         before = _counts(con)
         con.begin()
         try:
-            for name, frame in (("new_articles", articles), ("new_sentences", sentences), ("new_figures", figures),
-                                ("new_quarantine", quarantine),
-                                ("new_files", files if files is not None else pd.DataFrame())):
-                if len(frame.columns):
-                    con.register(name, frame)
-            _merge(con, run_id, articles, figures, quarantine, replace)
+            if files is not None:
+                con.register("new_files", files)
+            _merge(con, run_id, rows, replace)
             record_results(con, dq_results)
             if files is not None and len(files):
                 con.execute("""
@@ -104,8 +116,9 @@ def merge(path: Path, run_id: str, articles: pd.DataFrame, sentences: pd.DataFra
         con.close()
 
 
-def _merge(con, run_id: str, articles, figures, quarantine, replace: bool) -> None:
-    if len(articles):
+def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
+    if len(rows.articles):
+        con.register("new_articles", rows.articles)
         con.execute("""
             CREATE TEMP TABLE incoming AS
             SELECT n.*, CASE WHEN a.content_hash = n.content_hash THEN a.version
@@ -114,12 +127,11 @@ def _merge(con, run_id: str, articles, figures, quarantine, replace: bool) -> No
             LEFT JOIN articles a USING (article_id)
             WHERE ? OR a.content_hash IS DISTINCT FROM n.content_hash
         """, [replace])
-        con.execute("DELETE FROM sentences WHERE article_id IN (SELECT article_id FROM incoming)")
-        con.execute("DELETE FROM casualty_figures WHERE article_id IN (SELECT article_id FROM incoming)")
-        con.execute("DELETE FROM articles WHERE article_id IN (SELECT article_id FROM incoming)")
+        for table in ("articles", *ARTICLE_TABLES.values()):
+            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM incoming)")
         con.execute("""
             INSERT INTO articles BY NAME
-            SELECT article_id, external_id, url, title, published_date, source, body,
+            SELECT article_id, external_id, url, title, published_date, published_date_from, source, body,
                    ingested_at, source_file, content_hash, version, ? AS run_id
             FROM incoming
         """, [run_id])
@@ -130,19 +142,19 @@ def _merge(con, run_id: str, articles, figures, quarantine, replace: bool) -> No
             FROM incoming
             ON CONFLICT DO NOTHING
         """, [run_id])
-        con.execute("""
-            INSERT INTO sentences BY NAME
-            SELECT s.article_id, s.sentence_index, s.text FROM new_sentences s
-            JOIN incoming USING (article_id)
-        """)
-        if len(figures):
-            con.execute("""
-                INSERT INTO casualty_figures BY NAME
-                SELECT f.*, ? AS run_id FROM new_figures f
-                JOIN incoming USING (article_id)
-            """, [run_id])
+        for attr, table in ARTICLE_TABLES.items():
+            frame = getattr(rows, attr)
+            if len(frame):
+                con.register(f"new_{table}", frame)
+                # Sentences carry no run_id: they are the article's, whichever run read it.
+                run_col = "" if table == "sentences" else ", ? AS run_id"
+                con.execute(f"""
+                    INSERT INTO {table} BY NAME
+                    SELECT n.*{run_col} FROM new_{table} n JOIN incoming USING (article_id)
+                """, [] if table == "sentences" else [run_id])
         con.execute("DROP TABLE incoming")
-    if len(quarantine):
+    if len(rows.quarantine):
+        con.register("new_quarantine", rows.quarantine)
         con.execute("""
             INSERT INTO quarantine BY NAME
             SELECT q.*, ? AS run_id FROM new_quarantine q

@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS articles (
     url             VARCHAR,
     title           VARCHAR NOT NULL,
     published_date  DATE,
+    published_date_from VARCHAR,           -- record (its date field) | dateline (read from the text's opening)
     source          VARCHAR,               -- the URL's host, or the record's "source"
     body            VARCHAR NOT NULL,
     ingested_at     TIMESTAMP NOT NULL,
@@ -53,6 +54,59 @@ CREATE TABLE IF NOT EXISTS casualty_figures (
     attributed_to   VARCHAR,
     quantity_text   VARCHAR,               -- the words the figure was read from
     trigger_text    VARCHAR,               -- the word that says what happened to the victims
+    event_id        VARCHAR,               -- the event of the same sentence the figure belongs to
+    geonameid       BIGINT,                -- location_name geocoded (GeoNames; NULL for regions and NER-only places)
+    latitude        DOUBLE,
+    longitude       DOUBLE,
+    country_code    VARCHAR,               -- ISO 3166-1 alpha-2
+    admin1          VARCHAR,               -- GeoNames admin1 code, "UA.14"
+    admin1_name     VARCHAR,               -- "Luhansk"
+    geo_precision   INTEGER,               -- 1 the town, 2 near a town, 3 a region or country (as ACLED)
+    date_precision  INTEGER,               -- 1 the day, 2 about that day or week, 3 the month (as ACLED)
+    run_id          VARCHAR NOT NULL
+);
+
+-- One row per happening an article reports (ACLED's unit): its mentions of the same type, place
+-- and day folded together; event_mentions keeps every sentence that told of it.
+CREATE TABLE IF NOT EXISTS events (
+    event_id              VARCHAR PRIMARY KEY,
+    article_id            VARCHAR NOT NULL,
+    sentence_index        INTEGER NOT NULL,     -- the mention that says most
+    sentence_text         VARCHAR NOT NULL,
+    event_type            VARCHAR NOT NULL,     -- vocab/event_types.csv
+    acled_event_type      VARCHAR,
+    acled_sub_event_type  VARCHAR,
+    actor                 VARCHAR,              -- vocab/actors.csv
+    target                VARCHAR,
+    weapon                VARCHAR,              -- vocab/weapons.csv
+    location_name         VARCHAR,
+    geonameid             BIGINT,
+    latitude              DOUBLE,
+    longitude             DOUBLE,
+    country_code          VARCHAR,
+    admin1                VARCHAR,
+    admin1_name           VARCHAR,
+    geo_precision         INTEGER,
+    event_date            DATE,
+    date_precision        INTEGER,
+    attributed_to         VARCHAR,
+    claimed               BOOLEAN NOT NULL,     -- a party's claim ("X said", "accused"), not the reporter's statement
+    mentions              INTEGER NOT NULL,
+    trigger_text          VARCHAR,
+    run_id                VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS event_mentions (
+    mention_id      VARCHAR PRIMARY KEY,
+    event_id        VARCHAR,                    -- NULL: a mention with no place, or background older than a week
+    article_id      VARCHAR NOT NULL,
+    sentence_index  INTEGER NOT NULL,
+    sentence_text   VARCHAR NOT NULL,
+    event_type      VARCHAR NOT NULL,
+    location_name   VARCHAR,
+    event_date      DATE,
+    claimed         BOOLEAN NOT NULL,
+    trigger_text    VARCHAR,
     run_id          VARCHAR NOT NULL
 );
 
