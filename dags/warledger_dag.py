@@ -34,7 +34,7 @@ Runs hourly, and whenever the asset `warledger_landing` is updated.
 3. **publish** (pool `warledger_warehouse`, one slot: DuckDB has one writer)
    validates the batch with the Great Expectations suites in `expectations/`,
    quarantines failing rows, merges the rest into `WARLEDGER_WAREHOUSE` in one
-   transaction, rebuilds the Data Docs at `WARLEDGER_DOCS/index.html` and updates the
+   transaction, rebuilds the data-quality report `WARLEDGER_DOCS/report.html` (and GX Data Docs) and updates the
    asset `warledger_warehouse`. A critical expectation failing as a whole stops the
    publish (the task fails, naming it); warnings are recorded and the rows load.
 

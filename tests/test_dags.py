@@ -94,7 +94,7 @@ def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gol
     assert {d["table_name"] for d in dq} == {"articles", "sentences", "casualty_figures", "events",
                                              "event_mentions", "quarantine"}
     assert all(d["success"] for d in dq)
-    assert (workspace.docs / "index.html").exists()
+    assert (workspace.docs / "report.html").exists() and (workspace.docs / "index.html").exists()
 
     # A second scheduled run over the same landing folder changes nothing.
     tables = ["articles", "sentences", "casualty_figures", "quarantine", "dq_results", "article_versions"]

@@ -27,7 +27,7 @@ def test_cli_runs_the_whole_corpus_and_a_second_run_adds_nothing(tmp_path):
            "--staging", str(tmp_path / "staging"), "--docs", str(tmp_path / "docs")]
     first = subprocess.run(cmd, capture_output=True, text=True, check=True)
     assert "casualty figure(s)" in first.stdout and f"warehouse: {wh}" in first.stdout
-    assert f"data-quality report: {tmp_path / 'docs' / 'index.html'}" in first.stdout
+    assert f"data-quality report: {tmp_path / 'docs' / 'report.html'}" in first.stdout
     articles = query(wh, "SELECT count(*) AS n, count(DISTINCT external_id) AS ids FROM articles")[0]
     # 407 records, 10 of which repeat another record's title, date and text word for word.
     assert articles["n"] == 397

@@ -4,9 +4,9 @@ One `airflow standalone` (SQLite, LocalExecutor, this repo's DAGs, no examples) 
 module on a free port with a throwaway AIRFLOW_HOME and WARLEDGER_* paths under the test's tmp dir.
 The tests log in as the generated admin (`POST /auth/token`), unpause `warledger`, trigger it on a
 landing folder holding the sample article, wait for success and check the warehouse; then headless
-Chromium (Debian's, driven by playwright) shows the DAG's grid page and the Data Docs; the last test
-stops standalone with SIGINT and checks that no Airflow process is left. Only the screenshots are
-skipped, and only when no Chromium can be found.
+Chromium (Debian's, driven by playwright) shows the DAG's grid page and the data-quality report; the
+last test stops standalone with SIGINT and checks that no Airflow process is left. Only the
+screenshots are skipped, and only when no Chromium can be found.
 """
 
 from __future__ import annotations
@@ -22,12 +22,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
 
 from browser import Browser, find_chromium
 from conftest import REPO, SAMPLE_ARTICLE, assert_matches_gold, query
+from test_dq_report import Report
 
 DAG_ID = "warledger"
 POOL = ("warledger_warehouse", "1", "DuckDB has one writer")
@@ -316,7 +318,7 @@ def test_triggered_run_succeeds_and_loads_the_sample(standalone, dag_run, gold):
     assert len(figures) == len(gold["casualty_figures"]) == 5
     assert_matches_gold(figures, gold)
     assert query(standalone.warehouse, "SELECT count(*) AS n FROM articles")[0]["n"] == 1
-    assert (standalone.docs / "index.html").exists()
+    assert (standalone.docs / "index.html").exists() and (standalone.docs / "report.html").exists()
     # Nothing was written into the repository's own data folder.
     assert not (REPO / "data" / "staging" / dag_run["dag_run_id"]).exists()
 
@@ -359,24 +361,29 @@ def test_grid_page_screenshot(browser, standalone, dag_run):
     assert "Failed" not in shot.text
 
 
-def test_data_docs_screenshots(browser, standalone, dag_run):
-    index = standalone.docs / "index.html"
+def test_data_quality_report_screenshots(browser, standalone, dag_run):
+    run_id = dag_run["dag_run_id"]
+    report = standalone.docs / "report.html"
     t0 = time.monotonic()
-    shot = browser.shot(index.as_uri(), standalone.screenshots / "data_docs.png",
-                        wait_for_text=("Data Docs", "Validation Results", "Expectation Suites"), full_page=True)
-    print(f"\ndata docs index screenshot: {shot.png} ({len(shot.blocked)} CDN requests refused)")
-    _check_png(shot.png, 10_000)
-    # GX draws the index's tables with jQuery/bootstrap-table from CDNs, which this closed network
-    # refuses; its rows are data in the page, each linking to a validation result page.
+    # GX's own index.html draws nothing offline (its tables need CDN scripts); the report needs none.
+    shot = browser.shot(report.as_uri(), standalone.screenshots / "data_docs.png", viewport=(1400, 1000),
+                        wait_for_text=("warledger data quality", run_id), full_page=True)
+    print(f"\ndata-quality report screenshot: {shot.png}")
+    _check_png(shot.png, 30_000)
+    assert not shot.blocked, f"the report asked for off-machine resources: {shot.blocked}"
+    shown = Report(shot.dom)
+    assert list(shown.runs) == [run_id]
+    run = shown.runs[run_id]
+    assert run["status"] != "failed critical"
     for suite in ("articles", "casualty_figures"):
-        assert f"expectations/{suite}.html" in shot.dom, f"index lists no suite {suite}"
-        assert f"validations/{suite}/" in shot.dom, f"index lists no validation of {suite}"
+        assert run["tables"][suite]["status"] == "passed", run["tables"][suite]
+        assert run["tables"][suite]["rows"], f"the report shows no expectation of {suite}"
 
-    # The validation results of this run, one page per suite: rendered server-side, readable offline.
+    # GX's page for each validation of this run, reached through the report's link: readable offline.
     for suite in ("articles", "casualty_figures"):
-        pages = sorted((standalone.docs / "validations" / suite / dag_run["dag_run_id"]).glob(f"*/{suite}.html"))
-        assert pages, f"no Data Docs page for the {suite} validation of {dag_run['dag_run_id']}"
-        page = browser.shot(pages[-1].as_uri(), standalone.screenshots / f"data_docs_{suite}.png",
+        links = [h for h in shown.hrefs if h.startswith(f"validations/{suite}/")]
+        assert len(links) == 1, f"the report links {links} for {suite}"
+        page = browser.shot(urljoin(report.as_uri(), links[0]), standalone.screenshots / f"data_docs_{suite}.png",
                             wait_for_text=(f"Expectation Suite: {suite}", "Status:"), full_page=True)
         print(f"data docs {suite} validation screenshot: {page.png}")
         _check_png(page.png, 20_000)

@@ -232,7 +232,7 @@ def test_data_docs_list_every_run(tmp_path):
     first = [validate("articles", articles([article()]), "run-1"),
              validate("casualty_figures", figures(GOOD_FIGURES), "run-1")]
     index = build_data_docs(tmp_path, "run-1", first)
-    assert index == tmp_path / "index.html"
+    assert index == tmp_path / "report.html"
     html = index.read_text()
     assert "articles" in html and "casualty_figures" in html
 

@@ -100,7 +100,7 @@ def summary(cfg: config.Settings) -> str:
         lines.append("  " + ", ".join(f"{t}: {n}" for t, n in counts.items()))
     else:
         lines.append("  (not created yet)")
-    index = cfg.docs / "index.html"
+    index = cfg.docs / "report.html"
     lines.append(f"data-quality report: {index if index.exists() else '(not built yet)'}")
     return "\n".join(lines)
 

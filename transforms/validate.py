@@ -7,7 +7,9 @@ GX 1.x cannot validate DuckDB tables, so frames are validated through GX's panda
 Two GX contexts are kept per process. Validation runs in an in-memory context, so it
 writes nothing. Data Docs come from a context whose stores are files under
 ``docs_dir/gx`` (suites, and every run's validation results, so the site lists every
-run) and whose site is ``docs_dir`` itself: ``docs_dir/index.html``.
+run) and whose site is ``docs_dir`` itself: ``docs_dir/index.html``. GX's index draws its tables
+with scripts from CDNs, so ``docs_dir/report.html`` (transforms/dq_report.py) summarises every
+run offline and links to GX's pages.
 """
 
 from __future__ import annotations
@@ -191,17 +193,22 @@ def _results_frame(
 def build_data_docs(
     docs_dir: Path, run_id: str, validations: list[Validation] | None = None
 ) -> Path:
-    """Add ``validations`` to the Data Docs site in ``docs_dir`` under ``run_id``; return its index.html.
+    """Add ``validations`` to the Data Docs site in ``docs_dir`` under ``run_id``; return the
+    offline data-quality report, ``docs_dir/report.html``.
 
-    Only the new validations' pages are rendered, but the index lists every run kept
-    in ``docs_dir/gx``. With no validations the whole site is rebuilt from that store.
+    Only the new validations' pages are rendered, but the index and the report list every
+    run kept in ``docs_dir/gx``. With no validations the whole site is rebuilt from that store.
+    GX's index.html needs CDN scripts to show anything; the report needs nothing (dq_report).
     """
+    # Imported here, not at the top: dq_report names expectations with this module's expectation_name.
+    from transforms.dq_report import write_report
+
     docs_dir = Path(docs_dir).resolve()
     context = _docs_context(docs_dir)
     identifiers = [_store_validation(context, run_id, v) for v in validations or []]
     suites = {ExpectationSuiteIdentifier(name=v.table) for v in validations or []}
     context.build_data_docs(resource_identifiers=[*identifiers, *suites] or None)
-    return docs_dir / "index.html"
+    return write_report(docs_dir)
 
 
 def _store_validation(
