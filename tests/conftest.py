@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ CORPUS = SHARED / "corpus" / "guardian_nyt_ukraine_2022.jsonl"
 
 # Airflow reads its home when first imported: point it at a temporary SQLite home before any test does.
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="warledger-airflow-")
+atexit.register(shutil.rmtree, _AIRFLOW_HOME, ignore_errors=True)
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
