@@ -67,3 +67,17 @@ def test_words_of_names_are_no_places(parse):
 def test_country_context_picks_the_namesake(parse):
     assert places(parse, "Shelling continued in Donetsk.", {"UA"})["Donetsk"].geonameid == 709717
     assert country_hint("Belarusian President Lukashenko accused Ukraine.") == {"BY", "UA"}
+
+
+def test_province_after_a_district_is_part_of_the_province(parse):
+    ghazni = places(parse, "During a security operation in Andar district, Ghazni province, yesterday, an Afghan and "
+                           "coalition force killed the Taliban leader, Alaudin.", {"AF"})["Ghazni"]
+    assert (ghazni.kind, ghazni.admin1_name, ghazni.geo_precision) == ("admin1", "Ghazni", 2)
+
+
+def test_suffixed_province_whatever_its_tag_and_district_names_are_no_towns(parse):
+    found = places(parse, "Coalition forces killed one insurgent and wounded three others during an air strike in "
+                          "Logar province yesterday targeting an active Taliban leader operating in Baraki Barak "
+                          "district.", {"AF"})
+    assert (found["Logar"].kind, found["Logar"].geo_precision) == ("admin1", 3)
+    assert "Baraki" not in found or found["Baraki"].kind == "ner"

@@ -47,6 +47,8 @@ PATTERNS = [
 
 
 PRECISION = {"overnight": 2, "week": 2, "month": 3}
+# A day without a year this soon after publication is upcoming (or a later update's), not the year before's.
+UPCOMING_DAYS = 31
 # How far into an article the dateline runs: "KABUL, Afghanistan (Dec. 24) - ...".
 DATELINE_CHARS = 400
 _YEAR = re.compile(r"\b(?P<year>(?:19|20)\d\d)\b")
@@ -117,6 +119,8 @@ def _absolute(kind: str, m: re.Match, published: date | None) -> date | None:
             return None
         candidate = _safe_date(published.year, month, day)
         if candidate and candidate > published:
+            if (candidate - published).days <= UPCOMING_DAYS:
+                return None  # "talks on July 5" in a July 3 article, an update dated a day later: not last year's
             candidate = _safe_date(published.year - 1, month, day)
         return candidate
     if kind == "month":

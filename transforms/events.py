@@ -250,15 +250,23 @@ class _SentenceContext:
         for other in groups:
             if other != head and other.i in region and head.is_ancestor(other):
                 region -= {t.i for t in other.subtree}
-        # "targeted a leader responsible for an attack Jan. 7 in Charkh district": a record of the target's,
-        # with its own day and place, not this event's.
-        for tok in [self.sent.doc[i] for i in sorted(region)]:
-            if tok.i in region and tok != head and tok.lemma_.lower() in _cues("record") and not tok.is_ancestor(head):
-                region -= {t.i for t in tok.subtree}
+        region -= self._records(head)
         if self.attribution:
             a = self.attribution
             region -= set(range(self.sent.start + a.start, self.sent.start + a.end))
         return region
+
+    def _records(self, trigger: Token) -> set[int]:
+        """ "targeted a leader responsible for an attack Jan. 7 in Charkh district": the words of a record of the
+        target's, with its own day and place, which are not this event's."""
+        out: set[int] = set()
+        for tok in self.sent:
+            if tok.lemma_.lower() in _cues("record") and tok != trigger and not tok.is_ancestor(trigger):
+                # Only its complement ("for an attack Jan. 7"): a later phrase may be the parser's misattachment.
+                complement = next((c for c in tok.children if c.dep_ in ("prep", "pobj") and c.i > tok.i), None)
+                if complement is not None and not complement.is_ancestor(trigger):
+                    out |= {t.i for t in complement.subtree}
+        return out
 
     def _read(self, trigger: Token, head: Token, region: set[int], agent: set[int]) -> _Reading | None:
         named = _named_type(trigger)
@@ -477,11 +485,15 @@ class _SentenceContext:
 
     def _date(self, trigger: Token, region: set[int]) -> DateMention | None:
         """The day said in the clause, else in the sentence; a day in brackets is a dateline, the last resort."""
-        dated = [d for d in self.dates if d.day is not None]
+        head = _clause_head(trigger)
+        records = self._records(trigger)
+
+        def in_record(d: DateMention) -> bool:
+            span = self.sent.char_span(d.start, d.end, alignment_mode="expand")
+            return span is not None and span[0].i in records
+        dated = [d for d in self.dates if d.day is not None and not in_record(d)]
         if not dated:
             return None
-
-        head = _clause_head(trigger)
         reported = head != trigger and head.lemma_.lower() in SPEECH_LEMMAS
 
         def key(d: DateMention):

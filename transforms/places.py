@@ -172,9 +172,13 @@ def find_places(doc: Doc | Span, country_hint: Iterable[str] | None = None) -> l
         match = None
         for width in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
             span = tokens[i:i + width]
-            if span[0].pos_ != "PROPN" or span[-1].pos_ != "PROPN" or any(t.i in blocked for t in span):
+            if any(t.i in blocked for t in span):
                 continue
-            match = _lookup(doc.doc, span, hint, offset)
+            if span[0].pos_ != "PROPN" or span[-1].pos_ != "PROPN":
+                # "in Logar province": a region named with its suffix, whatever tag the name got.
+                match = _suffixed_region(doc.doc, span, hint, offset) if all(t.is_title for t in span) else None
+            else:
+                match = _lookup(doc.doc, span, hint, offset)
             if match:
                 break
         if match:
@@ -209,10 +213,11 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
     text = doc[span[0].i:span[-1].i + 1].text
     after = doc[span[-1].i + 1] if span[-1].i + 1 < len(doc) else None
     start, end = span[0].i - offset, span[-1].i + 1 - offset
-    if after is not None and after.lower_ in _cues("region_suffix") and text in regions():
-        return _place(text, _choose(regions()[text], hint), start, end + 1, 3)
-    if after is not None and after.lower_ in _cues("district_suffix"):
-        return None  # "Andar district": a district we cannot geocode, not a namesake town
+    region = _suffixed_region(doc, span, hint, offset)
+    if region is not None:
+        return region
+    if _names_district(doc, span[-1]):
+        return None  # "Andar district", "Baraki Barak district": a district we cannot geocode, not a namesake town
     cities = gazetteer().get(text, ())
     if cities:
         if after is not None and after.lower_ in _cues("city_suffix") or _after_city_word(doc, span[0]):
@@ -225,6 +230,34 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
     if text in regions():
         return _place(text, _choose(regions()[text], hint), start, end, 3)
     return None
+
+
+def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
+    """ "the Luhansk region", "Ghazni province"; after a district ("Andar district, Ghazni province") the
+    place is a part of the region, ACLED's geo-precision 2."""
+    text = doc[span[0].i:span[-1].i + 1].text
+    after = doc[span[-1].i + 1] if span[-1].i + 1 < len(doc) else None
+    if after is None or after.lower_ not in _cues("region_suffix") or text not in regions():
+        return None
+    entry = _choose(regions()[text], hint)
+    if entry is None:
+        return None
+    return _place(text, entry, span[0].i - offset, span[-1].i + 2 - offset, 2 if _after_district(doc, span[0]) else 3)
+
+
+def _names_district(doc: Doc, last: Token) -> bool:
+    """The name runs on to "district": "Baraki Barak district", "Pul-e Khumri district", "Shigal wa Sheltan district"."""
+    for tok in doc[last.i + 1:last.i + 1 + MAX_WORDS]:
+        if tok.lower_ in _cues("district_suffix"):
+            return True
+        if not (tok.is_title or tok.text in ("-", "'", "’") or tok.lower_ in _cues("name_particle")):
+            return False
+    return False
+
+
+def _after_district(doc: Doc, first: Token) -> bool:
+    """ "Andar district, Ghazni province"."""
+    return first.i >= 2 and doc[first.i - 1].text == "," and doc[first.i - 2].lower_ in _cues("district_suffix")
 
 
 def _choose(entries: tuple[GeoEntry, ...], hint: frozenset[str]) -> GeoEntry | None:
