@@ -43,6 +43,19 @@ def test_prose_splits_on_sentences_and_lines():
     ]
 
 
+def test_unicode_line_separators_and_datelines_end_sentences():
+    # ISAF releases separate their header lines with U+2028; the dateline is the filing day, not the event's.
+    text = ("ISAF Joint Command - Afghanistan\u20282011-03-S-081\u2028For Immediate Release\u2028\u2028"
+            "KABUL, Afghanistan (Jan. 14) \u2014 An Afghan and coalition security force conducted an operation.")
+    assert split_sentences(text) == [
+        "ISAF Joint Command - Afghanistan", "2011-03-S-081", "For Immediate Release",
+        "KABUL, Afghanistan (Jan. 14)", "An Afghan and coalition security force conducted an operation.",
+    ]
+    # A parenthesis inside a sentence is no dateline.
+    assert split_sentences("At least eight people (omitting a senior police officer) have been killed.") == [
+        "At least eight people (omitting a senior police officer) have been killed."]
+
+
 def test_article_id_is_stable_and_same_article_twice_is_read_once(tmp_path):
     shutil.copy(SAMPLE_ARTICLE, tmp_path / "a.txt")
     shutil.copy(SAMPLE_ARTICLE, tmp_path / "b.txt")

@@ -205,11 +205,24 @@ def parse_json_record(line: str) -> dict:
             "source": record.get("source"), "body": text.strip(), "sentences": sentences}
 
 
+# Line breaks of every kind: press releases use U+2028 between header lines.
+_BREAKS = re.compile(r"[\n\r\u2028\u2029\x85]+")
+# "KABUL, Afghanistan (Jan. 14) — An Afghan ...": the dateline is when the story was filed, not
+# when its first sentence happened, so it stands alone.
+_PLACE_WORDS = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
+_DATELINE = re.compile(rf"^({_PLACE_WORDS}(?:, {_PLACE_WORDS})? \([^()]*\d[^()]*\))\s*[—–-]*\s*(?=\S)")
+
+
 def split_sentences(text: str) -> list[str]:
-    """Paragraphs are split on newlines first: headers and datelines carry no full stop."""
+    """Paragraphs are split on line breaks first: headers and datelines carry no full stop."""
     segmenter = _segmenter()
-    paragraphs = [p.strip() for p in re.split(r"\n+", text) if p.strip()]
+    paragraphs = [part for p in _BREAKS.split(text) if p.strip() for part in _split_dateline(p.strip())]
     return [s.text.strip() for doc in segmenter.pipe(paragraphs) for s in doc.sents if s.text.strip()]
+
+
+def _split_dateline(paragraph: str) -> list[str]:
+    m = _DATELINE.match(paragraph)
+    return [m.group(1), paragraph[m.end():]] if m else [paragraph]
 
 
 @lru_cache(maxsize=1)
