@@ -90,8 +90,7 @@ def warledger():
         from airflow.sdk.exceptions import AirflowFailException
 
         from transforms.config import settings
-        from transforms.pipeline import publish_run
-        from transforms.publish import DataQualityError
+        from transforms.publish import DataQualityError, publish_run
 
         context = get_current_context()
         cfg = settings()

@@ -83,6 +83,13 @@ def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gol
         workspace.warehouse, "SELECT location_name, geonameid FROM events UNION SELECT location_name, geonameid "
                              "FROM casualty_figures WHERE location_name IS NOT NULL")}
     assert {name: places.get(name) for name in GEONAMES} == GEONAMES
+    # Every event is told by at least one mention, and every link points at an event that exists.
+    assert query(workspace.warehouse, """
+        SELECT count(*) AS n FROM events e
+        WHERE NOT EXISTS (SELECT 1 FROM event_mentions m WHERE m.event_id = e.event_id)""")[0]["n"] == 0
+    assert query(workspace.warehouse, """
+        SELECT count(*) AS n FROM (SELECT event_id FROM event_mentions UNION ALL SELECT event_id FROM casualty_figures)
+        WHERE event_id IS NOT NULL AND event_id NOT IN (SELECT event_id FROM events)""")[0]["n"] == 0
     articles = query(workspace.warehouse, "SELECT * FROM articles")
     assert [(a["title"], str(a["published_date"]), a["source"]) for a in articles] == [
         ("Ukrainian forces withdraw from Lysychansk their last holdout in key region", "2022-07-03", "cbs58.com")]

@@ -84,6 +84,8 @@ BAD_INPUTS = {
     "bad_record_date.jsonl": (b'{"id": "x2", "title": "T", "date": "yesterday", "url": null, "text": "Two died."}\n',
                               "'date' is not a date"),
     "notes.pdf": (b"%PDF-1.4", "unsupported file type"),
+    "typed.jsonl": (b'{"id": "x3", "title": "T", "date": "2022-07-03", "url": null, "source": 5, "text": "Two died."}\n',
+                    "'source' is a JSON int, not a string"),
 }
 
 
@@ -119,3 +121,13 @@ def test_oversized_file_is_quarantined_without_being_read(tmp_path):
 def test_gold_annotations_beside_samples_are_not_articles():
     got = ingest(SAMPLE_ARTICLE.parent)
     assert len(got.articles) == 1 and not got.quarantine
+
+
+def test_byte_order_marks_are_not_content(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"\xef\xbb\xbf" + SAMPLE_ARTICLE.read_bytes())
+    (tmp_path / "b.jsonl").write_bytes(b'\xef\xbb\xbf{"id": "x1", "title": "T", "date": "2022-07-03", "url": null, '
+                                       b'"text": "Two died."}\n')
+    got = ingest(tmp_path)
+    assert not got.quarantine
+    assert sorted(a["title"] for a in got.articles) == [
+        "T", "Ukrainian forces withdraw from Lysychansk their last holdout in key region"]

@@ -14,7 +14,8 @@ from conftest import CORPUS, SAMPLE_ARTICLE, query
 from test_pipeline import snapshot
 from transforms import staging
 from transforms.extract import extract_batch
-from transforms.pipeline import RunOptions, publish_run, run, stage
+from transforms.pipeline import RunOptions, run, stage
+from transforms.publish import publish_run
 from transforms.publish import DataQualityError
 
 
@@ -157,3 +158,34 @@ def test_dq_summary_gives_pass_rate_per_table_per_day(workspace):
     assert {r["table_name"] for r in rows} == {"articles", "sentences", "casualty_figures", "events", "event_mentions",
                                                "quarantine"}
     assert all(r["pass_rate"] == 1 and r["runs"] == 1 and r["critical_failures"] == 0 for r in rows)
+
+
+def test_a_few_bad_rows_are_quarantined_and_the_rest_published(workspace):
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    for batch in stage(workspace.landing, workspace, "run-1"):
+        extract_batch(batch, workspace.spacy_model)
+    figures_file = staging.run_dir(workspace.staging, "run-1") / "batch_00000" / staging.FIGURES
+    figures = staging.read(figures_file)
+    figures.loc[0, "low"] = -1      # one bad row in five: fewer than WARLEDGER_DQ_MIN_BAD_ROWS
+    staging.write(figures, figures_file)
+
+    publish_run(workspace, "run-1")
+    assert query(workspace.warehouse, "SELECT count(*) AS n FROM casualty_figures")[0]["n"] == 4
+    [bad] = query(workspace.warehouse, "SELECT record_ref, reason, stage FROM quarantine")
+    assert bad["stage"] == "validate" and bad["record_ref"].endswith(figures.loc[0, "figure_id"])
+    assert bad["reason"] == "casualty_figures: expect_column_values_to_be_between(low)"
+
+
+def test_a_run_of_only_bad_files_quarantines_them(workspace):
+    (workspace.landing / "empty.txt").write_text("")
+    (workspace.landing / "feed.jsonl").write_text("not json\n")
+    summary = run(workspace.landing, workspace, "run-1")
+    assert summary["loaded"]["quarantine"] == 2 and summary["loaded"]["articles"] == 0
+
+
+def test_publish_refuses_a_batch_that_was_not_extracted(workspace):
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    stage(workspace.landing, workspace, "run-1")
+    with pytest.raises(RuntimeError, match="not extracted"):
+        publish_run(workspace, "run-1")
+    assert not workspace.warehouse.exists()

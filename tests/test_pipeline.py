@@ -13,6 +13,7 @@ import pytest
 from conftest import CORPUS, SAMPLE_ARTICLE, query
 from transforms import warehouse
 from transforms.pipeline import run
+from transforms.publish import publish_run
 
 TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "quarantine", "dq_results"]
 
@@ -85,4 +86,16 @@ def test_failed_merge_leaves_the_warehouse_as_it_was(workspace):
     sentences = pd.DataFrame({"article_id": ["f" * 16] * 2, "sentence_index": [0, 0], "text": ["a", "b"]})
     with pytest.raises(Exception, match="(?i)constraint"):
         warehouse.merge(workspace.warehouse, "run-bad", warehouse.Rows(articles, sentences), pd.DataFrame())
+    assert snapshot(workspace.warehouse) == before
+
+
+def test_re_running_an_old_run_does_not_bring_back_a_replaced_version(workspace):
+    article = workspace.landing / "a.txt"
+    text = SAMPLE_ARTICLE.read_text()
+    article.write_text(text)
+    run(workspace.landing, workspace, "run-1")
+    article.write_text(text + "Two more people were killed in Bakhmut on Saturday, the governor said.\n")
+    run(workspace.landing, workspace, "run-2")
+    before = snapshot(workspace.warehouse)
+    publish_run(workspace, "run-1")     # what clearing run-1's publish task in Airflow does
     assert snapshot(workspace.warehouse) == before

@@ -72,7 +72,7 @@ def test_good_figures_pass():
     df = figures(GOOD_FIGURES)
     result = validate("casualty_figures", df, "run-1")
     assert result.failed.empty
-    assert result.critical_failures == []
+    assert result.critical_failures() == []
     pd.testing.assert_frame_equal(result.passed, df)
 
 
@@ -103,14 +103,17 @@ def test_a_bad_figure_fails_naming_the_expectation(changes, expectation):
     assert result.failed["figure_id"].tolist() == ["f-bad"]
     assert result.failed["reason"].iloc[0] == expectation
     # One bad row among many is set aside; the expectation holds within its `mostly`.
-    assert result.critical_failures == []
+    assert result.critical_failures() == []
     assert result.passed["figure_id"].tolist() == [f["figure_id"] for f in good]
 
 
 def test_a_mostly_bad_batch_is_a_critical_failure():
     df = figures([figure(figure_id=f"f-{i}", sentence_index=i, category="wounded") for i in range(5)])
     result = validate("casualty_figures", df, "run-1")
-    assert result.critical_failures == ["expect_column_values_to_be_in_set(category)"]
+    assert result.critical_failures() == ["expect_column_values_to_be_in_set(category)"]
+    # Five bad rows meet a threshold of five; a sixth would be needed under a threshold of six.
+    assert result.critical_failures(min_rows=5) == ["expect_column_values_to_be_in_set(category)"]
+    assert result.critical_failures(min_rows=6) == []
     assert result.passed.empty
 
 
@@ -165,7 +168,7 @@ def test_article_warnings_are_recorded_but_keep_the_row():
     df = articles([article(published_date=dt.date(2025, 5, 6), url="ftp://news.example.org/x")])
     result = validate("articles", df, "run-1")
     assert len(result.passed) == 1
-    assert result.critical_failures == []
+    assert result.critical_failures() == []
     failures = result.results[~result.results["success"]]
     assert set(failures["severity"]) == {"warning"}
     assert set(failures["expectation"]) == {
@@ -200,7 +203,7 @@ def test_empty_frames_validate(table, empty):
     assert result.passed.empty
     assert result.failed.empty
     assert "reason" in result.failed.columns
-    assert result.critical_failures == []
+    assert result.critical_failures() == []
     assert len(result.results) == len(load_suite(table).expectations)
 
 

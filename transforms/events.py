@@ -583,15 +583,16 @@ def _background(event: Event, published: date | None) -> bool:
     return bool(published and event.event_date and (published - event.event_date).days > BACKGROUND_DAYS)
 
 
-def _place_key(place: Place) -> tuple:
-    return (place.kind, place.geonameid or place.admin1 or place.canonical)
+def place_key(place: Place | None) -> tuple:
+    """What makes two mentions' places one place: the GeoNames id, else the region, else the name."""
+    return () if place is None else (place.kind, place.geonameid or place.admin1 or place.canonical)
 
 
 def _cluster(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions of one type (or a bare strike with a named one of its family) at one place and day."""
     by_spot: dict[tuple, list[Mention]] = defaultdict(list)
     for m in mentions:
-        by_spot[(_place_key(m.event.location), m.event.event_date)].append(m)
+        by_spot[(place_key(m.event.location), m.event.event_date)].append(m)
     clusters: list[list[Mention]] = []
     for spot in by_spot.values():
         by_type: dict[str, list[Mention]] = defaultdict(list)

@@ -14,28 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms import nlp, staging
+from transforms import nlp, staging, warehouse
 from transforms.casualties import Figure, extract_figures
-from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions
+from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.ingest import sha1
 from transforms.places import Place, country_hint
 from transforms.sentence import read_facts
 
 GEO_COLUMNS = ["geonameid", "latitude", "longitude", "country_code", "admin1", "admin1_name", "geo_precision"]
-FIGURE_COLUMNS = [
-    "figure_id", "article_id", "sentence_index", "sentence_text", "category", "low", "high",
-    "hedge", "victims", "scope", "location_name", "event_date", "attributed_to",
-    "quantity_text", "trigger_text", "event_id", *GEO_COLUMNS, "date_precision",
-]
-EVENT_COLUMNS = [
-    "event_id", "article_id", "sentence_index", "sentence_text", "event_type", "acled_event_type",
-    "acled_sub_event_type", "actor", "target", "weapon", "location_name", *GEO_COLUMNS, "event_date",
-    "date_precision", "attributed_to", "claimed", "mentions", "trigger_text",
-]
-MENTION_COLUMNS = [
-    "mention_id", "event_id", "article_id", "sentence_index", "sentence_text", "event_type", "location_name",
-    "event_date", "claimed", "trigger_text",
-]
+FIGURE_COLUMNS = warehouse.columns("casualty_figures")
+EVENT_COLUMNS = warehouse.columns("events")
+MENTION_COLUMNS = warehouse.columns("event_mentions")
 PIPE_BATCH = 256
 
 
@@ -68,18 +57,18 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     for article_id, info in meta.items():
         ids = _Ids(article_id, info["content_hash"])
         merged = merge_mentions(mentions[article_id], _as_date(info["published_date"]))
-        event_of: dict[tuple, str] = {}
+        event_of: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
         for event, members in merged:
             # The representative is one member's reading, completed from the others.
             lead = next((m for m in members if (m.event.token_index, m.event.trigger_text)
                          == (event.token_index, event.trigger_text)), members[0])
             event_id = ids.event(lead.sentence_index, event)
             for m in members:
-                event_of[_mention_key(m)] = event_id
+                event_of[(m.sentence_index, m.event.token_index)].append((place_key(m.event.location), event_id))
             event_rows.append(_event_row(event_id, article_id, lead.sentence_index,
                                          texts[(article_id, lead.sentence_index)], event, len(members)))
         for m in mentions[article_id]:
-            mention_rows.append(_mention_row(ids.event(m.sentence_index, m.event), event_of.get(_mention_key(m)),
+            mention_rows.append(_mention_row(ids.event(m.sentence_index, m.event), _event_of(m, event_of),
                                              article_id, m.sentence_index, texts[(article_id, m.sentence_index)],
                                              m.event))
         for index, text, f in figures[article_id]:
@@ -113,24 +102,24 @@ class _Ids:
         return sha1(f"{self.prefix}|{index}|{f.token_index}|{f.category}")[:16]
 
     def event(self, index: int, e: Event) -> str:
-        return sha1(f"{self.prefix}|{index}|{e.token_index}|{e.event_type}|{_place_key(e.location)}")[:16]
+        return sha1(f"{self.prefix}|{index}|{e.token_index}|{e.event_type}|{place_key(e.location)}")[:16]
 
 
-def _place_key(place: Place | None) -> str:
-    return "" if place is None else f"{place.kind}:{place.geonameid or place.admin1 or place.canonical}"
-
-
-def _mention_key(m: Mention) -> tuple:
-    return m.sentence_index, m.event.token_index, _place_key(m.event.location)
+def _event_of(m: Mention, event_of: dict[tuple[int, int], list[tuple[str, str]]]) -> str | None:
+    """The event a mention was folded into. Folding may move it (a region's event to its one town),
+    so its own place decides only between events of one trigger at several places."""
+    candidates = event_of.get((m.sentence_index, m.event.token_index), [])
+    own = place_key(m.event.location)
+    return next((e for key, e in candidates if key == own), candidates[0][1] if candidates else None)
 
 
 def _nearest_event(f: Figure, index: int, mentions: list[Mention], event_of: dict) -> str | None:
     """The event of the figure's own sentence whose trigger stands nearest the figure's."""
-    here = [m for m in mentions if m.sentence_index == index and _mention_key(m) in event_of]
+    here = [m for m in mentions if m.sentence_index == index and _event_of(m, event_of)]
     if not here:
         return None
     anchor = f.trigger_index if f.trigger_index is not None else f.token_index
-    return event_of[_mention_key(min(here, key=lambda m: abs(m.event.token_index - anchor)))]
+    return _event_of(min(here, key=lambda m: abs(m.event.token_index - anchor)), event_of)
 
 
 def _geo(place: Place | None) -> dict:

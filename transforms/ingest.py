@@ -74,8 +74,11 @@ def landing_files(path: Path) -> list[Path]:
     )
 
 
-def file_digest(path: Path) -> str:
-    """sha1 of a file's bytes, read in chunks (a landing file may be large)."""
+def file_digest(path: Path, max_file_mb: float = 20.0) -> str:
+    """sha1 of a file's bytes; for a file too large to ingest, its size and time (it is never read)."""
+    stat = Path(path).stat()
+    if stat.st_size / 1e6 > max_file_mb:
+        return f"unread:{stat.st_size}:{stat.st_mtime_ns}"
     digest = hashlib.sha1()
     with Path(path).open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -125,7 +128,7 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) ->
 
     if suffix in LINE_SUFFIXES:
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8-sig")   # a byte-order mark is no part of the title
             record = parse_line_file(text)
         except UnicodeDecodeError as err:
             reject(None, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}", data)
@@ -136,7 +139,7 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) ->
         _add(out, record, name, now)
         return
 
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
         if not line.strip():
             continue
         ref = f"line {number}"
@@ -181,8 +184,13 @@ def parse_json_record(line: str) -> dict:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise BadRecord("no 'text'")
+    for key in ("title", "date", "url", "source"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise BadRecord(f"'{key}' is a JSON {type(record[key]).__name__}, not a string")
+    if record.get("id") is not None and not isinstance(record["id"], (str, int)):
+        raise BadRecord(f"'id' is a JSON {type(record['id']).__name__}, not a string or number")
     title = record.get("title")
-    title = title.strip() if isinstance(title, str) and title.strip() else None
+    title = title.strip() if title and title.strip() else None
     raw_date = record.get("date")
     if raw_date in (None, ""):
         # Press releases carry their day in a dateline ("KABUL, Afghanistan (Jan. 25, 2013)"):

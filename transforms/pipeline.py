@@ -14,10 +14,7 @@ from transforms import staging, warehouse
 from transforms.config import Settings
 from transforms.extract import extract_batch
 from transforms.ingest import file_digest, ingest_files, landing_files
-from transforms.publish import publish, with_quarantine_ids
-
-MANIFEST = "manifest.json"
-
+from transforms.publish import publish_run, with_quarantine_ids
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -46,12 +43,13 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     Files already read (same path, same bytes) are skipped; the run folder is rebuilt
     from scratch, so a retried or re-run task stages the same thing.
     """
+    staging.prune(cfg.staging, cfg.staging_keep_days)
     folder = staging.run_dir(cfg.staging, run_id)
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
 
-    files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f), "size_bytes": f.stat().st_size}
+    files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb), "size_bytes": f.stat().st_size}
                           for f in landing_files(Path(input_path))],
                          columns=["path", "content_hash", "size_bytes"])
     known = warehouse.existing_keys(cfg.warehouse)
@@ -78,14 +76,8 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     staging.write(quarantine, folder / staging.QUARANTINE)
     # A date-filtered backfill has not read its files whole: it must not mark them as read.
     staging.write(files.iloc[0:0] if options.backfill else files, folder / staging.LANDING_FILES)
-    (folder / MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
+    (folder / staging.MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
     return staging.write_batches(articles, sentences, folder, cfg.batch_size)
-
-
-def publish_run(cfg: Settings, run_id: str) -> dict:
-    folder = staging.run_dir(cfg.staging, run_id)
-    manifest = json.loads((folder / MANIFEST).read_text())
-    return publish(str(folder), cfg.warehouse, cfg.docs, run_id, replace=manifest["reprocess"])
 
 
 def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions()) -> dict:

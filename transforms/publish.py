@@ -16,10 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from transforms import staging, warehouse
-from transforms.extract import EVENT_COLUMNS, FIGURE_COLUMNS, MENTION_COLUMNS
-from transforms.ingest import QUARANTINE_COLUMNS, SENTENCE_COLUMNS, sha1
+from transforms.config import Settings
+from transforms.ingest import ARTICLE_COLUMNS, QUARANTINE_COLUMNS, SENTENCE_COLUMNS, sha1
 from transforms.validate import Validation, build_data_docs, validate
 
+FIGURE_COLUMNS = warehouse.columns("casualty_figures")
+EVENT_COLUMNS = warehouse.columns("events")
+MENTION_COLUMNS = warehouse.columns("event_mentions")
 STAGED_QUARANTINE_COLUMNS = QUARANTINE_COLUMNS + ["quarantine_id"]
 
 
@@ -27,11 +30,24 @@ class DataQualityError(RuntimeError):
     """A critical expectation failed: the publish stopped and the warehouse is unchanged."""
 
 
-def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, replace: bool = False) -> dict:
+def publish_run(cfg: Settings, run_id: str) -> dict:
+    """Publish the run folder that ``pipeline.stage`` made for ``run_id``, with the options it recorded."""
+    folder = staging.run_dir(cfg.staging, run_id)
+    manifest = json.loads((folder / staging.MANIFEST).read_text())
+    return publish(str(folder), cfg.warehouse, cfg.docs, run_id, replace=manifest["reprocess"],
+                   min_bad_rows=cfg.dq_min_bad_rows)
+
+
+def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, replace: bool = False,
+            min_bad_rows: int = 1) -> dict:
     """Validate and load everything staged under ``run_folder``; return the run's summary."""
     folder = Path(run_folder)
     batches = sorted(str(p) for p in folder.glob("batch_*") if p.is_dir())
-    articles = staging.read_batches(batches, staging.ARTICLES)
+    unextracted = [b for b in batches if not all((Path(b) / name).exists() for name in staging.EXTRACTED)]
+    if unextracted:
+        # A skipped or force-succeeded extract must not load articles that would never be read again.
+        raise RuntimeError(f"run {run_id}: batch(es) not extracted: {', '.join(unextracted)}")
+    articles = _or_empty(staging.read_batches(batches, staging.ARTICLES), ARTICLE_COLUMNS)
     sentences = _or_empty(staging.read_batches(batches, staging.SENTENCES), SENTENCE_COLUMNS)
     figures = _or_empty(staging.read_batches(batches, staging.FIGURES), FIGURE_COLUMNS)
     events = _or_empty(staging.read_batches(batches, staging.EVENTS), EVENT_COLUMNS)
@@ -72,10 +88,10 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     checks = [checked_articles, checked_sentences, checked_figures, checked_events, checked_mentions,
               checked_quarantine]
     dq = pd.concat([c.results for c in checks], ignore_index=True)
-    failures = [f"{c.table}: {name}" for c in checks for name in c.critical_failures]
-    docs = build_data_docs(Path(docs_dir), run_id, checks)
+    failures = [f"{c.table}: {name}" for c in checks for name in c.critical_failures(min_bad_rows)]
     if failures:
         warehouse.record_failed_validation(warehouse_path, dq)
+        docs = build_data_docs(Path(docs_dir), run_id, checks)
         raise DataQualityError(
             f"publish of run {run_id} stopped, the warehouse is unchanged: critical expectation(s) failed: "
             + "; ".join(failures) + f". Data Docs: {docs}")
@@ -89,6 +105,8 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         quarantine=checked_quarantine.passed[STAGED_QUARANTINE_COLUMNS],
     )
     loaded = warehouse.merge(warehouse_path, run_id, rows, dq, files, replace=replace)
+    # After the commit: the report never shows a run the warehouse does not hold.
+    docs = build_data_docs(Path(docs_dir), run_id, checks)
     return {**summary, "validation_quarantined": len(rejected) - len(quarantine),
             "critical_failures": [], "loaded": loaded, "data_docs": str(docs)}
 

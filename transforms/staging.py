@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -16,11 +18,22 @@ EVENTS = "events.parquet"
 MENTIONS = "event_mentions.parquet"
 QUARANTINE = "quarantine.parquet"
 LANDING_FILES = "landing_files.parquet"
+MANIFEST = "manifest.json"
+# What an extract task leaves in a batch folder.
+EXTRACTED = (FIGURES, EVENTS, MENTIONS)
 
 
 def run_dir(staging: Path, run_id: str) -> Path:
     """One folder per run, named after the run id with characters paths dislike replaced."""
     return Path(staging) / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+
+
+def prune(staging: Path, keep_days: int) -> None:
+    """Run folders hold article text: keep them long enough to re-run a run, then let them go."""
+    cutoff = time.time() - keep_days * 86400
+    for folder in Path(staging).glob("*"):
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def write(df: pd.DataFrame, path: Path) -> Path:

@@ -1,13 +1,15 @@
-"""The DuckDB warehouse: schema, read-only look-ups, and the one transactional merge that writes.
+"""The DuckDB warehouse: schema, read-only look-ups, and the writes of the publish task.
 
-DuckDB allows one writer per file. Only ``merge`` opens the file read-write (the
-publish task, in a one-slot pool); everything else opens it read-only.
+DuckDB allows one writer per file. Only the publish task (in a one-slot pool) opens the
+file read-write: ``merge`` for a run's rows in one transaction, ``record_failed_validation``
+for the results of a publish that stopped. Everything else opens it read-only.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +42,17 @@ class Known(NamedTuple):
     articles: set[tuple[str, str]]   # (article_id, content_hash)
     quarantine: set[str]             # quarantine_id
     files: set[tuple[str, str]]      # (path, content_hash)
+
+
+@lru_cache(maxsize=None)
+def columns(table: str) -> list[str]:
+    """A table's columns in DDL order, less the run_id that loading adds: the DDL is their one source."""
+    con = duckdb.connect()
+    try:
+        con.execute(DDL.read_text())
+        return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "run_id"]
+    finally:
+        con.close()
 
 
 def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
@@ -125,7 +138,10 @@ def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
                              ELSE COALESCE(a.version, 0) + 1 END AS version
             FROM new_articles n
             LEFT JOIN articles a USING (article_id)
-            WHERE ? OR a.content_hash IS DISTINCT FROM n.content_hash
+            WHERE ? OR (a.content_hash IS DISTINCT FROM n.content_hash
+                        -- re-running an old run must not bring back a version a later run replaced
+                        AND NOT EXISTS (SELECT 1 FROM article_versions v
+                                        WHERE v.article_id = n.article_id AND v.content_hash = n.content_hash))
         """, [replace])
         for table in ("articles", *ARTICLE_TABLES.values()):
             con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM incoming)")
