@@ -24,6 +24,7 @@ REPORT = "report.html"
 RESULTS_DIR = Path("gx", "uncommitted", "validations")
 PASSED, WARNINGS, FAILED = "passed", "warnings", "failed critical"
 SAMPLE_VALUES = 5
+MAX_RUNS = 100
 VALUE_CHARS = 80
 
 
@@ -84,7 +85,7 @@ def write_report(docs_dir: Path) -> Path:
     """Write ``docs_dir/report.html`` from every validation result under ``docs_dir/gx``; return its path."""
     docs_dir = Path(docs_dir)
     results_dir = docs_dir / RESULTS_DIR
-    validations = [_read_validation(path, results_dir) for path in sorted(results_dir.rglob("*.json"))]
+    validations = [_read_validation(path, results_dir) for path in _recent(results_dir, MAX_RUNS)]
     runs: dict[str, list[TableValidation]] = {}
     for v in validations:
         runs.setdefault(v.run, []).append(v)
@@ -93,6 +94,16 @@ def write_report(docs_dir: Path) -> Path:
     report = docs_dir / REPORT
     report.write_text(_page(ordered, datetime.now(timezone.utc)), encoding="utf-8")
     return report
+
+
+def _recent(results_dir: Path, runs: int) -> list[Path]:
+    """The result files of the latest ``runs`` runs: an hourly DAG makes thousands, and each publish
+    rebuilds this page, so it reads only as many as a reader scrolls through."""
+    by_run: dict[str, list[Path]] = {}
+    # <suite>/<run name>/<run time>/<batch>.json: the run time folder sorts in time order.
+    for path in sorted(results_dir.rglob("*.json"), key=lambda p: p.parent.name, reverse=True):
+        by_run.setdefault(path.parent.parent.name, []).append(path)
+    return sorted(p for paths in list(by_run.values())[:runs] for p in paths)
 
 
 def _read_validation(path: Path, results_dir: Path) -> TableValidation:

@@ -64,3 +64,8 @@ def write_batches(articles: pd.DataFrame, sentences: pd.DataFrame, folder: Path,
 def read_batches(batch_dirs: list[str], name: str) -> pd.DataFrame:
     frames = [read(Path(b) / name) for b in batch_dirs if (Path(b) / name).exists()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def count_rows(batch_dirs: list[str], name: str) -> int:
+    """Rows of a staged file across batches, from the Parquet footers (nothing is loaded)."""
+    return sum(pq.read_metadata(Path(b) / name).num_rows for b in batch_dirs if (Path(b) / name).exists())
