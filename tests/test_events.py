@@ -182,3 +182,105 @@ def test_day_and_place_of_a_target_s_record_are_not_the_event_s(language):
 def test_weights_and_ammunition_are_no_attacks(language):
     assert events(language, "The cache consisted of 3,000 pounds (1,361 kilograms) of marijuana, a jug of wet opium, "
                             "an AK-47 rifle, shotgun shells and an ammunition can.", date(2011, 5, 2), AFGHANISTAN) == []
+
+
+# --- precision rules, on sentences quoted from the Guardian/NYT corpus --------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Germany, which still relies on Russian natural gas for about a third of its needs, has been hit especially hard "
+    "by Russia’s decision to sharply reduce deliveries of the fuel.",
+    "WILHELMSHAVEN, Germany — When a major energy company wanted to bring liquefied natural gas to Germany through the "
+    "North Sea port of Wilhelmshaven three years ago, the proposal hit a brick wall.",
+    "Brent crude soared past $100 a barrel in a sign of increasing nerves about the impact on supplies, the Russian "
+    "rouble hit a record low and the Moscow stock exchange suspended trading on all markets.",
+    "By midafternoon, Wales had recorded its highest-ever temperature: The thermometer hit 37.1 degrees Celsius, almost "
+    "99 degrees Fahrenheit.",
+    "Tui, Europe’s largest holiday company, has cancelled a deal allowing the Russian oligarch Alexei Mordashov to use "
+    "its name after the billionaire was hit by EU sanctions in response to Russia’s invasion of Ukraine.",
+    "Taking a Ukrainian flag away from peaceful protestors is an attack on everyone who now defends Europe and Germany "
+    "from Russian aggression with this flag in hands. —",
+])
+def test_figurative_hits_and_attacks_are_no_events(language, text):
+    """event_cues non_physical: what strikes, what with, or what is struck is no physical thing."""
+    assert events(language, text) == []
+
+
+def test_cyber_attack_is_no_event(language):
+    """ACLED has no cyber type: "a denial-of-service cyber attack" is left out."""
+    assert events(language, "State and private institutions in Lithuania have been hit by a denial-of-service cyber "
+                            "attack, the Baltic country’s National Cyber Security Centre said in a statement released "
+                            "by the defence ministry.") == []
+
+
+def test_trigger_word_naming_a_thing_is_no_event(language):
+    assert events(language, "Ukraine has said about 800 people were hiding in several bomb shelters underneath the "
+                            "Azot plant, including about 200 employees and 600 residents of Sievierodonetsk.") == []
+
+
+def test_noun_target_is_an_aim_not_a_strike(language):
+    assert events(language, "According to Ukrainian authorities, Mykolaiv province is still regarded as a strategic "
+                            "target by Moscow and central to its goal of annexing Ukraine’s Black Sea coast, making it a "
+                            "“non-sea country”.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Possible explosion, or sonic boom from aircraft overhead in Belgorod.",
+    "The update added that Russian forces were regrouping and strengthening their positions in preparation for "
+    "launching a renewed attack on the eastern Ukrainian city of Sloviansk in Donetsk.",
+])
+def test_possible_and_prepared_attacks_are_no_events(language, text):
+    assert events(language, text) == []
+
+
+def test_tally_since_the_invasion_is_no_event(language):
+    assert events(language, "Russian defence minister Sergei Shoigu has said that Russia had destroyed six US-made "
+                            "Himars missile systems since the beginning of the latest Russian invasion of Ukraine.") == []
+
+
+def test_attack_of_a_past_year_is_history(language):
+    found = events(language, "Tension between Russia under Vladimir Putin and the UK has been high for years, but "
+                             "worsened after a nerve agent attack on British soil in 2018 targeting a critic of the "
+                             "Russian leader, and again after this year’s invasion of Ukraine.")
+    assert [e for e in found if e.location is not None] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The strikes came as Nato’s 30 members signed an accession protocol that formally invited Sweden and Finland to "
+    "join the alliance.",
+    "The attack came before a planned meeting between Putin and his Belarussian counterpart and close ally, Alexander "
+    "Lukashenko, in St Petersburg on Saturday.",
+])
+def test_place_of_a_clause_beside_the_event_is_not_its_place(language, text):
+    assert [e.location for e in events(language, text)] == [None]
+
+
+def test_place_a_strike_comes_from_is_not_where_it_lands(language):
+    found = events(language, "The Kharkiv regional governor said Russian forces were intensifying attacks from Izium, "
+                             "but Ukrainian troops were holding their ground.")
+    assert [e.location for e in found] == [None]
+
+
+def test_capital_standing_for_its_government_is_no_place(language):
+    found = events(language, "Ukrainian president Volodymyr Zelenskiy claimed the strikes on Odesa showed Moscow could "
+                             "not keep its promises. “")
+    assert all(e.location is None or e.location.canonical != "Moscow" for e in found)
+    found = events(language, "But Russia’s defence ministry said on Sunday the strikes had destroyed a naval vessel and "
+                             "arms delivered by Washington.")
+    assert all(e.location is None or e.location.canonical != "Washington" for e in found)
+
+
+def test_bare_attack_placed_only_in_a_country_is_not_mapped(language):
+    """ "Russia's attack on Ukraine" is the war itself: a generic attack with only a country is left out of events."""
+    (e,) = events(language, "Scholz said that with its attack on Ukraine, Russia has broken “all the rules, all the "
+                            "agreements we have made with each other on countries’ cooperation” after the G7 summit.")
+    assert (e.event_type, e.location.kind) == ("remote_attack", "country")
+    assert merge_mentions([Mention(0, e)], PUBLISHED) == []
+
+
+def test_real_strikes_on_named_places_are_kept(language):
+    (e,) = events(language, "Russian forces struck a market and a residential area in the eastern Ukrainian city of "
+                            "Slovyansk on July 5.", date(2022, 7, 8))
+    assert (e.event_type, e.location.canonical, e.event_date) == ("remote_attack", "Slovyansk", date(2022, 7, 5))
+    (e,) = events(language, "In the post-2014 regional capital of Kramatorsk, a missile destroyed a hotel, according to "
+                            "its mayor Oleksandr Goncharenko.", date(2022, 7, 4))
+    assert (e.event_type, e.location.canonical) == ("missile_strike", "Kramatorsk")

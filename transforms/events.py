@@ -150,12 +150,26 @@ def _trigger_groups(sent: Span) -> dict[Token, list[Token]]:
     """Trigger words by the head of their clause: "hit with three missile strikes" is one event."""
     groups: dict[Token, list[Token]] = defaultdict(list)
     for tok in sent:
-        if tok.pos_ in ("NOUN", "VERB") and (_named_type(tok) or tok.lemma_.lower() in _frames()) and not (
-                tok.pos_ == "NOUN" and tok.lemma_.lower() in _cues("verb_only")):
+        if tok.pos_ in ("NOUN", "VERB") and _is_trigger(tok) and not (
+                tok.pos_ == "NOUN" and tok.lemma_.lower() in _cues("verb_only")) and not _names_a_thing(tok):
             groups[_clause_head(tok)].append(tok)
     for head in [h for h in groups if _purpose_of_event(h, groups)]:
         del groups[head]
     return groups
+
+
+def _is_trigger(tok: Token) -> bool:
+    return bool(_named_type(tok)) or tok.lemma_.lower() in _frames()
+
+
+def _names_a_thing(tok: Token) -> bool:
+    """ "bomb shelters", "attack helicopters", "a bomb scare", "multiple-launch rocket system": a trigger word
+    that modifies a noun names a kind of thing, not a happening ("missile strike" is the trigger's own modifier)."""
+    if tok.dep_ not in ("compound", "amod") or tok.head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    head = tok.head
+    # "air raid shelter": the named phrase's last word decides.
+    return not _is_trigger(head) or head.lemma_.lower() in _cues("verb_only")
 
 
 def _purpose_of_event(head: Token, groups: dict[Token, list[Token]]) -> bool:
@@ -221,9 +235,14 @@ class _SentenceContext:
         if not readings:
             return []
         best = max(readings, key=lambda r: (r.certainty, -r.trigger.i))
-        if self._irrealis(best.trigger, head):
+        if self._irrealis(best.trigger, head) or self._cumulative(best.trigger, head):
+            return []
+        region = region - self._asides(head, best.trigger, region)
+        if self._years_ago(region):
             return []
         actor = self._actor(agent)
+        if event_types()[best.event_type]["family"] == "remote":
+            region = region - self._origins(head, best.trigger)
         places = self._places(best.trigger, region, agent)
         mention = self._date(best.trigger, region)
         day, precision = (mention.day, mention.precision) if mention else (self.published, 2 if self.published else None)
@@ -255,6 +274,57 @@ class _SentenceContext:
             a = self.attribution
             region -= set(range(self.sent.start + a.start, self.sent.start + a.end))
         return region
+
+    def _asides(self, head: Token, trigger: Token, region: set[int]) -> set[int]:
+        """The words of clauses the event is only set beside: "the strikes came as Nato's members invited Sweden",
+        "the attack came before a planned meeting in St Petersburg", "... showed Moscow could not keep its
+        promises", "... and an international conference in The Hague sought": their places are not its own."""
+        out: set[int] = set()
+        for i in sorted(region):
+            tok = self.sent.doc[i]
+            if tok == head or tok.i in out or tok.is_ancestor(trigger) or tok == trigger:
+                continue
+            if tok.dep_ == "prep" and tok.lower_ in _cues("aside_prep"):
+                aside = True
+            elif tok.dep_ in ("advcl", "conj", "ccomp", "parataxis") and tok.pos_ in ("VERB", "AUX"):
+                # a clause of its own: with a subordinator ("as", "before") or a subject of its own
+                # "captured ... while defending Mariupol": a clause without a subject shares the event's.
+                subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+                aside = subject and (tok.dep_ != "advcl" or any(c.dep_ == "mark" and c.lower_ in _cues("aside")
+                                                                 for c in tok.children))
+            else:
+                aside = False
+            # "destroyed two drones as they approached the city of Kursk": a clause about the event's own
+            # participants (a pronoun subject) tells where it happened.
+            if aside and not any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in PRONOUNS for c in tok.children):
+                out |= {t.i for t in tok.subtree}
+        return out
+
+    def _origins(self, head: Token, trigger: Token) -> set[int]:
+        """ "rockets fired from the territory of Belarus", "intensifying attacks from Izium": where a strike comes
+        from is not where it lands."""
+        verbs = {trigger} | ({head} if _is_trigger(head) else set())  # not "smoke rises from the plant after a bombardment"
+        return {t.i for tok in verbs for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == "from" and not c.is_ancestor(trigger) for t in c.subtree}
+
+    def _cumulative(self, trigger: Token, head: Token) -> bool:
+        """ "Russia had destroyed six Himars since the beginning of the invasion": a tally, not one happening."""
+        return any(c.lower_ in _cues("cumulative") and c.dep_ in ("prep", "mark")
+                   for tok in {head, trigger} for c in [*tok.children, *(g for a in tok.children if a.dep_ == "advcl" for g in a.children)])
+
+    def _years_ago(self, region: set[int]) -> bool:
+        """ "a nerve agent attack on British soil in 2018", "in March 2014": an event of a year before publication
+        is history, whatever the rest of the sentence says."""
+        if self.published is None:
+            return False
+        for i in region:
+            tok = self.sent.doc[i]
+            if not (tok.shape_ == "dddd" and tok.ent_type_ == "DATE" and 1900 <= int(tok.text) < self.published.year):
+                continue
+            holder = tok.head if tok.head.ent_type_ == "DATE" and tok.dep_ in ("nummod", "npadvmod", "appos") else tok
+            if holder.dep_ == "pobj" and holder.head.lower_ in ("in", "during", "of"):
+                return True
+        return False
 
     def _records(self, trigger: Token) -> set[int]:
         """ "targeted a leader responsible for an attack Jan. 7 in Charkh district": the words of a record of the
@@ -292,7 +362,9 @@ class _SentenceContext:
         # "armed": killing or engaging is a clash only when an armed party does it.
         return _Reading(trigger, "armed_clash", INFERRED, None) if self._actor(agent) else None
 
-    def _read_attack(self, trigger: Token, head: Token, weapon: Weapon | None, agent: set[int]) -> _Reading:
+    def _read_attack(self, trigger: Token, head: Token, weapon: Weapon | None, agent: set[int]) -> _Reading | None:
+        if self._figurative(trigger, head):
+            return None
         agent_weapons = [w for i in sorted(agent) if (w := self.weapon_tokens.get(i))]
         if any(w.kind == "air defense" for w in agent_weapons):
             return _Reading(trigger, "air_defense_interception", NAMED, None)
@@ -301,6 +373,30 @@ class _SentenceContext:
         if any(t.lemma_.lower() in _cues("military_object") for t in self._objects(head, trigger)):
             return _Reading(trigger, "strike_on_military_target", INFERRED, None)
         return _Reading(trigger, "remote_attack", GENERIC, None)
+
+    def _figurative(self, trigger: Token, head: Token) -> bool:
+        """ "the rouble hit a record low", "hit by EU sanctions", "a cyber attack", "a hunger strike", "strike a
+        deal", "an attack on democracy": the one who strikes, what with, or what is struck is no physical
+        thing (event_cues non_physical), or the one attacked is a person's name (a verbal attack)."""
+        words: list[Token] = [trigger]
+        for tok in {head, trigger}:
+            for c in tok.children:
+                if c.dep_ in ("nsubj", "csubj") or c.dep_ in OBJECT_DEPS and c.dep_ != "nsubjpass":
+                    words.append(c)
+                elif c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in INSTRUMENT_PREPS | TARGET_PREPS):
+                    words.extend(g for g in c.children if g.dep_ == "pobj")
+        if trigger.dep_ == "acl":
+            words.append(trigger.head)  # "disinformation campaigns targeted at Latin American audiences"
+        if trigger.head.dep_ == "prep" and trigger.head.lower_ == "on" and not list(trigger.children):
+            words.append(trigger.head)  # "workers went on strike"
+        cues = _cues("non_physical")
+        for w in words:
+            if w.lemma_.lower() in cues or w.lower_ in cues:
+                return True
+            if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in cues or c.lower_ in cues) for c in w.children):
+                return True
+        return trigger.lemma_.lower() == "attack" and any(
+            o.ent_type_ == "PERSON" and not self._place_at(o) for o in self._objects(head, trigger) if o.dep_ in ("pobj", "dobj"))
 
     def _read_seize(self, trigger: Token) -> _Reading | None:
         """ "took control of Lysychansk", "took over Lysychansk", "captured Kherson" vs "captured a Taliban leader"."""
@@ -423,6 +519,8 @@ class _SentenceContext:
 
     def _irrealis(self, trigger: Token, head: Token) -> bool:
         """Denied, planned, feared or future: "did not provide evidence of the attack", "the goal of taking over"."""
+        if any(c.dep_ == "amod" and c.lemma_.lower() in _cues("irrealis") for c in trigger.children):
+            return True  # "possible explosion", "a potential attack"
         for tok in [trigger, *trigger.ancestors]:
             if tok.lemma_.lower() in _cues("irrealis"):
                 return True
@@ -446,7 +544,7 @@ class _SentenceContext:
         # A place in capitals is a dateline ("KABUL, Afghanistan"), where the report was filed.
         # A region is never the one who acts: "In Sholgarah district, Balkh province, forces captured" parses
         # the province as a subject.
-        inside = [p for p in self.places if not p.name.isupper()
+        inside = [p for p in self.places if not p.name.isupper() and not self._acting(p)
                   and all(start + i in region and (start + i not in agent or p.kind == "admin1")
                           for i in range(p.start, p.end))]
         if not inside:
@@ -457,6 +555,14 @@ class _SentenceContext:
         best = min(inside, key=lambda p: (_specificity(p), abs(start + p.start - trigger.i)))
         root = self.sent[best.start:best.end].root
         return [p for p in inside if p is best or _coordinated(root, self.sent[p.start:p.end].root)]
+
+    def _acting(self, place: Place) -> bool:
+        """ "arms delivered by Washington", "Moscow's supply lines", "showed Moscow could not keep": a capital or
+        country that stands for its government (an actor's name) as a subject, possessor or agent is no place."""
+        root = self.sent[place.start:place.end].root
+        if root.i not in self.actor_tokens:
+            return False
+        return root.dep_ in ("nsubj", "poss") or (root.dep_ == "pobj" and root.head.dep_ == "agent")
 
     def _speakers_region(self) -> Place | None:
         """ "The head of the Russia-installed council in the Zaporizhzhia region ... said that shells fell on
@@ -552,7 +658,8 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None) -
     without a place, or more than BACKGROUND_DAYS before publication, are not happenings of this article.
     """
     mentions = list(mentions)
-    located = [m for m in mentions if m.event.location is not None and not _background(m.event, published)]
+    located = [m for m in mentions if m.event.location is not None and not _background(m.event, published)
+               and not _unmappable(m.event)]
     clusters = _cluster(located)
     _name_bare_strikes(clusters, [m for m in mentions if m.event.location is None])
     clusters = [c for c in clusters if not _covered_by_town(c, clusters)]
@@ -577,6 +684,12 @@ def _to_the_one_town(cluster: list[Mention], clusters: list[list[Mention]]) -> l
     return [Mention(m.sentence_index, replace(m.event, location=replace(
         town, name=town.canonical, start=m.event.location.start, end=m.event.location.end, geo_precision=2)))
         if m.event.location is not None else m for m in cluster]
+
+
+def _unmappable(event: Event) -> bool:
+    """A bare "attack" placed only in a country ("Russia's attack on Ukraine", "hit Russia with sanctions") is the
+    war itself or a figure of speech far more often than a strike, and cannot be mapped."""
+    return event_types()[event.event_type]["generic"] == "1" and event.location.kind == "country"
 
 
 def _background(event: Event, published: date | None) -> bool:
