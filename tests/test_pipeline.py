@@ -56,14 +56,21 @@ def test_bad_files_are_quarantined_once_and_the_rest_loads(workspace):
     assert snapshot(workspace.warehouse) == before
 
 
-def test_changed_article_replaces_its_rows_and_keeps_its_history(workspace):
+CORRECTION = "Two more people were killed in Bakhmut on Saturday, the governor said.\n"
+
+
+def load_two_versions(workspace) -> None:
+    """run-1 loads the sample, run-2 a corrected version under the same URL."""
     article = workspace.landing / "a.txt"
     text = SAMPLE_ARTICLE.read_text()
     article.write_text(text)
     run(workspace.landing, workspace, "run-1")
-    correction = "Two more people were killed in Bakhmut on Saturday, the governor said.\n"
-    article.write_text(text.replace("At least six people have died", "At least seven people have died") + correction)
+    article.write_text(text.replace("At least six people have died", "At least seven people have died") + CORRECTION)
     run(workspace.landing, workspace, "run-2")
+
+
+def test_changed_article_replaces_its_rows_and_keeps_its_history(workspace):
+    load_two_versions(workspace)
     [row] = query(workspace.warehouse, "SELECT version FROM articles")
     assert row["version"] == 2
     assert [v["version"] for v in query(workspace.warehouse, "SELECT version FROM article_versions ORDER BY 1")] == [1, 2]
@@ -79,7 +86,8 @@ def test_failed_merge_leaves_the_warehouse_as_it_was(workspace):
     before = snapshot(workspace.warehouse)
     articles = pd.DataFrame([{
         "article_id": "f" * 16, "external_id": None, "url": "https://example.com/new", "title": "New",
-        "published_date": None, "published_date_from": None, "source": "example.com", "body": "x", "ingested_at": pd.Timestamp("2022-07-04"),
+        "published_date": None, "published_date_from": None, "source": "example.com", "body": "x",
+        "ingested_at": pd.Timestamp("2022-07-04"),
         "source_file": "new.txt", "content_hash": "h",
     }])
     # Two sentences with one key: the insert fails after the article row went in.
@@ -90,12 +98,7 @@ def test_failed_merge_leaves_the_warehouse_as_it_was(workspace):
 
 
 def test_re_running_an_old_run_does_not_bring_back_a_replaced_version(workspace):
-    article = workspace.landing / "a.txt"
-    text = SAMPLE_ARTICLE.read_text()
-    article.write_text(text)
-    run(workspace.landing, workspace, "run-1")
-    article.write_text(text + "Two more people were killed in Bakhmut on Saturday, the governor said.\n")
-    run(workspace.landing, workspace, "run-2")
+    load_two_versions(workspace)
     before = snapshot(workspace.warehouse)
     publish_run(workspace, "run-1")     # what clearing run-1's publish task in Airflow does
     assert snapshot(workspace.warehouse) == before
