@@ -84,6 +84,10 @@ BAD_INPUTS = {
     "bad_record_date.jsonl": (b'{"id": "x2", "title": "T", "date": "yesterday", "url": null, "text": "Two died."}\n',
                               "'date' is not a date"),
     "notes.pdf": (b"%PDF-1.4", "unsupported file type"),
+    "flag_id.jsonl": (b'{"id": true, "title": "T", "date": "2022-07-03", "url": null, "text": "Two died."}\n',
+                      "'id' is a JSON bool, not a string or number"),
+    "invisible.jsonl": (b'{"id": "x4", "title": "T", "date": "2022-07-03", "url": null, "text": "\\u200b "}\n',
+                        "no 'text'"),
     "typed.jsonl": (b'{"id": "x3", "title": "T", "date": "2022-07-03", "url": null, "source": 5, "text": "Two died."}\n',
                     "'source' is a JSON int, not a string"),
 }
@@ -131,3 +135,16 @@ def test_byte_order_marks_are_not_content(tmp_path):
     assert not got.quarantine
     assert sorted(a["title"] for a in got.articles) == [
         "T", "Ukrainian forces withdraw from Lysychansk their last holdout in key region"]
+
+
+def test_a_blank_date_is_no_date_and_every_line_may_carry_a_byte_order_mark(tmp_path):
+    record = b'{"id": "x1", "title": "T", "date": "  ", "url": null, "text": "Two died."}'
+    (tmp_path / "joined.jsonl").write_bytes(b"\xef\xbb\xbf" + record + b"\n\xef\xbb\xbf" + record.replace(b"x1", b"x2").replace(b"Two", b"Three"))
+    got = ingest(tmp_path)
+    assert not got.quarantine
+    assert [(a["external_id"], a["published_date"]) for a in got.articles] == [("x1", None), ("x2", None)]
+
+
+def test_a_parenthesis_after_a_name_is_no_dateline():
+    assert split_sentences("Mr. Zelensky (in a video, 2022) said ten died.") == [
+        "Mr. Zelensky (in a video, 2022) said ten died."]

@@ -189,3 +189,30 @@ def test_publish_refuses_a_batch_that_was_not_extracted(workspace):
     with pytest.raises(RuntimeError, match="not extracted"):
         publish_run(workspace, "run-1")
     assert not workspace.warehouse.exists()
+
+
+def test_only_run_folders_are_pruned(tmp_path):
+    import os
+    import time
+
+    old = time.time() - 30 * 86400
+    (tmp_path / "run-old").mkdir()
+    (tmp_path / "run-old" / staging.MANIFEST).write_text("{}")
+    (tmp_path / "landing").mkdir()      # someone else's folder under the same path
+    for path in (tmp_path / "run-old" / staging.MANIFEST, tmp_path / "landing"):
+        os.utime(path, (old, old))
+    staging.prune(tmp_path, keep_days=14)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["landing"]
+
+
+def test_reprocessing_does_not_bring_back_a_replaced_version(workspace):
+    first = '{"id": "v1", "title": "T", "date": "2022-07-03", "url": "https://example.com/a", ' \
+            '"text": "Three civilians were killed in Kharkiv on Saturday."}\n'
+    (workspace.landing / "z_feed.jsonl").write_text(first)
+    run(workspace.landing, workspace, "run-1")
+    (workspace.landing / "a_correction.jsonl").write_text(first.replace("v1", "v2").replace("Three", "Five"))
+    run(workspace.landing, workspace, "run-2")
+    before = query(workspace.warehouse, "SELECT version, ingested_at FROM articles")
+    run(workspace.landing, workspace, "run-3", RunOptions(reprocess=True))
+    assert query(workspace.warehouse, "SELECT version, ingested_at FROM articles") == before
+    assert [r["low"] for r in query(workspace.warehouse, "SELECT low FROM casualty_figures")] == [5]

@@ -139,7 +139,8 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) ->
         _add(out, record, name, now)
         return
 
-    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        line = line.removeprefix(b"\xef\xbb\xbf")     # files joined from others carry a mark per line
         if not line.strip():
             continue
         ref = f"line {number}"
@@ -182,17 +183,18 @@ def parse_json_record(line: str) -> dict:
     if not isinstance(record, dict):
         raise BadRecord(f"a JSON {type(record).__name__}, not an object")
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not _INVISIBLE.sub("", text):
         raise BadRecord("no 'text'")
     for key in ("title", "date", "url", "source"):
         if record.get(key) is not None and not isinstance(record[key], str):
             raise BadRecord(f"'{key}' is a JSON {type(record[key]).__name__}, not a string")
-    if record.get("id") is not None and not isinstance(record["id"], (str, int)):
+    identifier = record.get("id")
+    if identifier is not None and (isinstance(identifier, bool) or not isinstance(identifier, (str, int))):
         raise BadRecord(f"'id' is a JSON {type(record['id']).__name__}, not a string or number")
     title = record.get("title")
     title = title.strip() if title and title.strip() else None
     raw_date = record.get("date")
-    if raw_date in (None, ""):
+    if raw_date is None or not raw_date.strip():
         # Press releases carry their day in a dateline ("KABUL, Afghanistan (Jan. 25, 2013)"):
         # without it, "yesterday" in the text could not be resolved.
         published = dateline_date(text)
@@ -213,12 +215,14 @@ def parse_json_record(line: str) -> dict:
             "source": record.get("source"), "body": text.strip(), "sentences": sentences}
 
 
+# Whitespace, and characters that show nothing (zero-width space, byte-order mark).
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 # Line breaks of every kind: press releases use U+2028 between header lines.
 _BREAKS = re.compile(r"[\n\r\u2028\u2029\x85]+")
 # "KABUL, Afghanistan (Jan. 14) — An Afghan ...": the dateline is when the story was filed, not
 # when its first sentence happened, so it stands alone.
 _PLACE_WORDS = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
-_DATELINE = re.compile(rf"^({_PLACE_WORDS}(?:, {_PLACE_WORDS})? \([^()]*\d[^()]*\))\s*[—–-]*\s*(?=\S)")
+_DATELINE = re.compile(rf"^({_PLACE_WORDS}(?:, {_PLACE_WORDS})? \([^()]*\d[^()]*\))\s*[—–-]+\s*(?=\S)")
 
 
 def split_sentences(text: str) -> list[str]:

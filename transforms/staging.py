@@ -31,9 +31,10 @@ def run_dir(staging: Path, run_id: str) -> Path:
 def prune(staging: Path, keep_days: int) -> None:
     """Run folders hold article text: keep them long enough to re-run a run, then let them go."""
     cutoff = time.time() - keep_days * 86400
-    for folder in Path(staging).glob("*"):
-        if folder.is_dir() and folder.stat().st_mtime < cutoff:
-            shutil.rmtree(folder, ignore_errors=True)
+    for manifest in Path(staging).glob(f"*/{MANIFEST}"):
+        # Only run folders (they hold a manifest): the staging path may be shared with other data.
+        if manifest.stat().st_mtime < cutoff:
+            shutil.rmtree(manifest.parent, ignore_errors=True)
 
 
 def write(df: pd.DataFrame, path: Path) -> Path:

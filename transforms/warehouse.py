@@ -112,6 +112,8 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
             if files is not None:
                 con.register("new_files", files)
             _merge(con, run_id, rows, replace)
+            # A publish that stopped and now went through: its old failures no longer describe the run.
+            con.execute("DELETE FROM dq_results WHERE run_id = ? AND NOT success", [run_id])
             record_results(con, dq_results)
             if files is not None and len(files):
                 con.execute("""
@@ -134,14 +136,19 @@ def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
         con.register("new_articles", rows.articles)
         con.execute("""
             CREATE TEMP TABLE incoming AS
-            SELECT n.*, CASE WHEN a.content_hash = n.content_hash THEN a.version
-                             ELSE COALESCE(a.version, 0) + 1 END AS version
+            SELECT n.* REPLACE (
+                       -- a reprocessed article keeps the day it was first read
+                       CASE WHEN a.content_hash = n.content_hash THEN a.ingested_at ELSE n.ingested_at END
+                       AS ingested_at),
+                   CASE WHEN a.content_hash = n.content_hash THEN a.version
+                        ELSE COALESCE(a.version, 0) + 1 END AS version
             FROM new_articles n
             LEFT JOIN articles a USING (article_id)
-            WHERE ? OR (a.content_hash IS DISTINCT FROM n.content_hash
-                        -- re-running an old run must not bring back a version a later run replaced
-                        AND NOT EXISTS (SELECT 1 FROM article_versions v
-                                        WHERE v.article_id = n.article_id AND v.content_hash = n.content_hash))
+            WHERE (? AND a.content_hash = n.content_hash)
+               OR (a.content_hash IS DISTINCT FROM n.content_hash
+                   -- re-running an old run must not bring back a version a later run replaced
+                   AND NOT EXISTS (SELECT 1 FROM article_versions v
+                                   WHERE v.article_id = n.article_id AND v.content_hash = n.content_hash))
         """, [replace])
         for table in ("articles", *ARTICLE_TABLES.values()):
             con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM incoming)")
