@@ -16,6 +16,7 @@ from transforms.extract import extract_batch
 from transforms.ingest import file_digest, ingest_files, landing_files
 from transforms.publish import publish_run, with_quarantine_ids
 
+
 @dataclass(frozen=True)
 class RunOptions:
     """A manual run's choices (the DAG's params); the defaults are a scheduled run's."""
@@ -49,13 +50,12 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
 
-    files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb), "size_bytes": f.stat().st_size}
-                          for f in landing_files(Path(input_path))],
+    files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb),
+                           "size_bytes": f.stat().st_size} for f in landing_files(Path(input_path))],
                          columns=["path", "content_hash", "size_bytes"])
     known = warehouse.existing_keys(cfg.warehouse)
     if not options.reprocess:
-        seen = [(p, h) in known.files for p, h in zip(files["path"], files["content_hash"])]
-        files = files[~pd.Series(seen, index=files.index, dtype=bool)]
+        files = _without(files, ["path", "content_hash"], known.files)
     articles, sentences, quarantine = ingest_files([Path(p) for p in files["path"]], cfg.max_file_mb).frames()
 
     if options.backfill:
@@ -67,8 +67,7 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
             keep &= days <= pd.Timestamp(options.until)
         articles = articles[keep.fillna(False)]
     if not options.reprocess:
-        new = [(a, h) not in known.articles for a, h in zip(articles["article_id"], articles["content_hash"])]
-        articles = articles[pd.Series(new, index=articles.index, dtype=bool)]
+        articles = _without(articles, ["article_id", "content_hash"], known.articles)
     sentences = sentences[sentences["article_id"].isin(articles["article_id"])]
     quarantine = with_quarantine_ids(quarantine)
     quarantine = quarantine[~quarantine["quarantine_id"].isin(known.quarantine)]
@@ -78,6 +77,12 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     staging.write(files.iloc[0:0] if options.backfill else files, folder / staging.LANDING_FILES)
     (folder / staging.MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
     return staging.write_batches(articles, sentences, folder, cfg.batch_size)
+
+
+def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.DataFrame:
+    """The rows whose values in ``columns`` are not among ``keys``."""
+    known = [tuple(row) in keys for row in frame[columns].itertuples(index=False)]
+    return frame[~pd.Series(known, index=frame.index, dtype=bool)]
 
 
 def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions()) -> dict:

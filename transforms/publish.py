@@ -20,9 +20,6 @@ from transforms.config import Settings
 from transforms.ingest import ARTICLE_COLUMNS, QUARANTINE_COLUMNS, SENTENCE_COLUMNS, sha1
 from transforms.validate import Validation, build_data_docs, validate
 
-FIGURE_COLUMNS = warehouse.columns("casualty_figures")
-EVENT_COLUMNS = warehouse.columns("events")
-MENTION_COLUMNS = warehouse.columns("event_mentions")
 STAGED_QUARANTINE_COLUMNS = QUARANTINE_COLUMNS + ["quarantine_id"]
 
 
@@ -49,9 +46,9 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         raise RuntimeError(f"run {run_id}: batch(es) not extracted: {', '.join(unextracted)}")
     articles = _or_empty(staging.read_batches(batches, staging.ARTICLES), ARTICLE_COLUMNS)
     sentences = _or_empty(staging.read_batches(batches, staging.SENTENCES), SENTENCE_COLUMNS)
-    figures = _or_empty(staging.read_batches(batches, staging.FIGURES), FIGURE_COLUMNS)
-    events = _or_empty(staging.read_batches(batches, staging.EVENTS), EVENT_COLUMNS)
-    mentions = _or_empty(staging.read_batches(batches, staging.MENTIONS), MENTION_COLUMNS)
+    figures = _or_empty(staging.read_batches(batches, staging.FIGURES), warehouse.columns("casualty_figures"))
+    events = _or_empty(staging.read_batches(batches, staging.EVENTS), warehouse.columns("events"))
+    mentions = _or_empty(staging.read_batches(batches, staging.MENTIONS), warehouse.columns("event_mentions"))
     quarantine = _or_empty(_read_if_there(folder / staging.QUARANTINE), STAGED_QUARANTINE_COLUMNS)
     files = _read_if_there(folder / staging.LANDING_FILES)
 
@@ -97,11 +94,16 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
             + "; ".join(failures) + f". Data Docs: {docs}")
 
     # Sentences failing their own checks leave their article whole: drop just those rows.
+    def loadable(checked: Validation) -> pd.DataFrame:
+        """The rows that passed, with the table's own columns (the joined published_date goes)."""
+        return checked.passed[warehouse.columns(checked.table)]
+
+    events_loaded = loadable(checked_events)
     rows = warehouse.Rows(
-        articles=checked_articles.passed, sentences=checked_sentences.passed[SENTENCE_COLUMNS],
-        figures=_without_dangling_events(checked_figures.passed[FIGURE_COLUMNS], checked_events.passed),
-        events=checked_events.passed[EVENT_COLUMNS],
-        mentions=_without_dangling_events(checked_mentions.passed[MENTION_COLUMNS], checked_events.passed),
+        articles=checked_articles.passed, sentences=loadable(checked_sentences),
+        figures=_without_dangling_events(loadable(checked_figures), events_loaded),
+        events=events_loaded,
+        mentions=_without_dangling_events(loadable(checked_mentions), events_loaded),
         quarantine=checked_quarantine.passed[STAGED_QUARANTINE_COLUMNS],
     )
     loaded = warehouse.merge(warehouse_path, run_id, rows, dq, files, replace=replace)
