@@ -94,7 +94,7 @@ def summary(cfg: config.Settings) -> str:
     if cfg.warehouse.exists():
         con = warehouse.connect(cfg.warehouse, read_only=True)
         try:
-            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in warehouse.TABLES}
+            counts = warehouse.counts(con)
         finally:
             con.close()
         lines.append("  " + ", ".join(f"{t}: {n}" for t, n in counts.items()))

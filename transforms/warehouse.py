@@ -106,7 +106,7 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
     """
     con = connect(path)
     try:
-        before = _counts(con)
+        before = counts(con)
         con.begin()
         try:
             if files is not None:
@@ -125,7 +125,7 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
         except BaseException:
             con.rollback()
             raise
-        after = _counts(con)
+        after = counts(con)
         return {t: after[t] - before[t] for t in TABLES}
     finally:
         con.close()
@@ -201,5 +201,5 @@ def record_failed_validation(path: Path, dq_results: pd.DataFrame) -> None:
         con.close()
 
 
-def _counts(con) -> dict[str, int]:
+def counts(con) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
