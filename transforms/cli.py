@@ -27,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--reprocess", action="store_true",
                        help="read every file again and re-extract articles already loaded")
 
+    p_fetch = sub.add_parser("fetch", help="download new articles from the sources file into the landing folder")
+    p_fetch.add_argument("--sources", type=Path, help="sources file (default: WARLEDGER_SOURCES)")
+    p_fetch.add_argument("--landing", type=Path, help="folder to write to (default: WARLEDGER_LANDING)")
+    p_fetch.add_argument("--state", type=Path, help="fetch state file (default: beside the landing folder)")
+
     p_sum = sub.add_parser("summary", help="what the warehouse holds, and where its report is")
     p_sum.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
     p_sum.add_argument("--docs", type=Path, help="Data Docs folder (default: WARLEDGER_DOCS)")
@@ -55,6 +60,16 @@ def main(argv: list[str] | None = None) -> int:
         from transforms.benchmark import bench, report
 
         print(report(bench(args.input, cfg)))
+        return 0
+    if args.command == "fetch":
+        from transforms.fetch import fetch
+        from transforms.sources import SourcesError
+
+        try:
+            report = fetch(args.sources or cfg.sources, args.landing or cfg.landing, args.state, cfg.max_file_mb)
+        except SourcesError as err:
+            parser.error(str(err))
+        print(report.lines())
         return 0
     if args.command == "sql":
         if not cfg.warehouse.exists():

@@ -21,10 +21,13 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from transforms import pages
 from transforms.dates import dateline_date
+from transforms.fetch import FAILURES_SUFFIX, failure_rows
 
 LINE_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUPPORTED_SUFFIXES = LINE_SUFFIXES | JSONL_SUFFIXES | pages.HTML_SUFFIXES | pages.FEED_SUFFIXES
 # Gold annotations sit beside sample articles; they describe articles, they are not articles.
 IGNORED_SUFFIXES = (".gold.json",)
 RAW_KEEP = 2000
@@ -118,12 +121,22 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) ->
         reject(None, f"file is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit (WARLEDGER_MAX_FILE_MB)", head)
         return
     suffix = file.suffix.lower()
-    if suffix not in LINE_SUFFIXES | JSONL_SUFFIXES:
-        reject(None, f"unsupported file type '{suffix or file.name}' (want .txt line files or .jsonl)", None)
+    if not supported(file):
+        reject(None, f"unsupported file type '{suffix or file.name}' (want .txt line files, .jsonl, "
+                     f".html pages or .xml/.atom/.rss feeds)", None)
         return
     data = file.read_bytes()
     if not data.strip():
         reject(None, "empty file", data)
+        return
+    if file.name.endswith(FAILURES_SUFFIX):
+        try:
+            out.quarantine.extend(failure_rows(data, RAW_KEEP))
+        except (ValueError, KeyError, TypeError) as err:
+            reject(None, f"not a fetch failures file: {err!r}", data)
+        return
+    if suffix in pages.HTML_SUFFIXES | pages.FEED_SUFFIXES:
+        _add_page_records(file, data, out, reject, now)
         return
 
     if suffix in LINE_SUFFIXES:
@@ -155,6 +168,25 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) ->
         _add(out, record, name, now)
 
 
+def supported(file: Path) -> bool:
+    """Whether ingest reads this kind of file; others are quarantined but not marked as read."""
+    return file.suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _add_page_records(file: Path, data: bytes, out: Ingested, reject, now: datetime) -> None:
+    """A saved page or feed file, read with the extraction that fetched pages go through."""
+    try:
+        records = pages.read_file(file, data)
+    except pages.NotAnArticle as err:
+        reject(None, str(err), data)
+        return
+    for ref, record in records:
+        try:
+            _add(out, parse_record(record), str(file), now)
+        except BadRecord as err:
+            reject(ref, f"{ref}: {err}" if ref else str(err), json.dumps(record, ensure_ascii=False))
+
+
 def parse_line_file(text: str) -> dict:
     lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
     while lines and not lines[-1]:
@@ -182,6 +214,11 @@ def parse_json_record(line: str) -> dict:
         raise BadRecord(f"not JSON ({err.msg} at column {err.colno})") from None
     if not isinstance(record, dict):
         raise BadRecord(f"a JSON {type(record).__name__}, not an object")
+    return parse_record(record)
+
+
+def parse_record(record: dict) -> dict:
+    """A JSON record (a JSONL line, a feed item, a page) checked and split into sentences."""
     text = record.get("text")
     if not isinstance(text, str) or not _INVISIBLE.sub("", text):
         raise BadRecord("no 'text'")

@@ -13,7 +13,7 @@ import pandas as pd
 from transforms import staging, warehouse
 from transforms.config import Settings
 from transforms.extract import extract_batch
-from transforms.ingest import file_digest, ingest_files, landing_files
+from transforms.ingest import file_digest, ingest_files, landing_files, supported
 from transforms.publish import publish_run, with_quarantine_ids
 
 
@@ -74,7 +74,9 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
 
     staging.write(quarantine, folder / staging.QUARANTINE)
     # A date-filtered backfill has not read its files whole: it must not mark them as read.
-    staging.write(files.iloc[0:0] if options.backfill else files, folder / staging.LANDING_FILES)
+    # An unsupported file is quarantined but not marked as read, so that support added later reads it.
+    read = files[files["path"].map(lambda p: supported(Path(p))).astype(bool)]
+    staging.write(read.iloc[0:0] if options.backfill else read, folder / staging.LANDING_FILES)
     (folder / staging.MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
     return staging.write_batches(articles, sentences, folder, cfg.batch_size)
 

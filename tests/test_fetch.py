@@ -1,0 +1,208 @@
+"""warledger fetch against a real news site on 127.0.0.1, then warledger run over what it wrote."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, query
+from localsite import (BOILERPLATE, LocalSite, article_page, conditional, failing_first, rss, section_page,
+                       slow, static)
+from transforms.fetch import fetch, state_path
+from transforms.ingest import split_sentences
+
+SETTINGS = {"min_interval_s": 0.05, "timeout_s": 2, "retries": 2, "backoff_s": 0.05}
+
+
+def news_records(n: int) -> list[dict]:
+    """Full news reports from the corpus that tell of deaths (Guardian texts are whole; letters are not news)."""
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    return [r for r in records if r["id"].startswith("guardian") and " killed" in r["text"]
+            and "|" not in r["title"]][:n]
+
+
+def feed_item(record: dict, link: str) -> dict:
+    return {"guid": f"urn:test:{record['id']}", "link": link, "title": record["title"], "date": record["date"]}
+
+
+@pytest.fixture(scope="module")
+def records():
+    return news_records(5)
+
+
+@pytest.fixture(scope="module")
+def site(records):
+    site = LocalSite()
+    base = site.base
+    news, flaky, saved = records[:3], records[3], records[4]
+    items = [feed_item(r, f"{base}/2022/{r['id']}.html") for r in news]
+    items += [{"guid": "urn:test:section", "link": f"{base}/world/", "title": "World", "date": "2022-07-03"},
+              {"guid": "urn:test:private", "link": f"{base}/private/memo.html", "title": "Memo", "date": "2022-07-03"}]
+    site.routes.update({
+        "/robots.txt": static("User-agent: *\nDisallow: /private/\n", "text/plain"),
+        "/world/rss.xml": conditional(rss(items), "application/rss+xml"),
+        "/world/": static(section_page(), "text/html"),
+        "/private/memo.html": static(article_page(saved), "text/html"),
+        "/flaky/rss.xml": failing_first(conditional(rss([feed_item(flaky, f"{base}/2022/{flaky['id']}.html")]),
+                                                    "application/rss+xml", etag='"f1"')),
+        "/slow/rss.xml": slow(static(rss([]), "application/rss+xml"), 1.0),
+        "/broken/rss.xml": static('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Broken</title>\n'
+                                  "<item><title>Half an item", "application/rss+xml"),
+        "/not-a-feed.xml": static(section_page(), "text/html"),
+        f"/saved/{saved['id']}.html": static(article_page(saved), "text/html; charset=utf-8"),
+    })
+    for r in news + [flaky]:
+        site.routes[f"/2022/{r['id']}.html"] = static(article_page(r), "text/html; charset=utf-8")
+    yield site
+    site.close()
+
+
+def write_sources(path: Path, base: str, saved_id: str) -> Path:
+    import yaml
+
+    sources = [
+        {"name": "daily-test", "feed": f"{base}/world/rss.xml"},
+        {"name": "flaky", "feed": f"{base}/flaky/rss.xml"},
+        {"name": "slow", "feed": f"{base}/slow/rss.xml", "timeout_s": 0.2, "retries": 1},
+        {"name": "broken", "feed": f"{base}/broken/rss.xml"},
+        {"name": "html-not-feed", "feed": f"{base}/not-a-feed.xml"},
+        {"name": "gone", "feed": f"{base}/gone.xml"},
+        {"name": "no-such-host", "feed": "http://no-such-host.invalid/rss.xml", "retries": 0},
+        {"name": "saved-pages", "pages": [f"{base}/saved/{saved_id}.html"]},
+    ]
+    path.write_text(yaml.safe_dump({"defaults": SETTINGS, "sources": sources}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def fetched(tmp_path_factory, site, records):
+    """Two fetches in a row over the same site: what each wrote and asked for."""
+    root = tmp_path_factory.mktemp("fetch")
+    sources = root / "sources.yml"
+    write_sources(sources, site.base, records[4]["id"])
+    landing = root / "landing"
+    first = fetch(sources, landing)
+    first_log = list(site.log)
+    second = fetch(sources, landing)
+    return {"landing": landing, "first": first, "second": second, "first_log": first_log,
+            "second_log": site.log[len(first_log):], "sources": sources}
+
+
+def by_name(report) -> dict:
+    return {s.name: s for s in report.sources}
+
+
+def test_first_fetch_writes_the_new_articles(fetched, records, site):
+    report = fetched["first"]
+    [articles] = sorted(fetched["landing"].glob("fetch-*[0-9]Z.jsonl"))
+    assert report.articles == str(articles) and report.written == 5
+    got = {r["id"]: r for r in map(json.loads, articles.read_text().splitlines())}
+    want = {f"urn:test:{r['id']}": (r, "daily-test") for r in records[:3]}
+    want[f"urn:test:{records[3]['id']}"] = (records[3], "flaky")
+    want[f"{site.base}/saved/{records[4]['id']}.html"] = (records[4], "saved-pages")
+    assert set(got) == set(want)
+    for key, (record, source) in want.items():
+        article = got[key]
+        assert (article["title"], article["date"], article["source"]) == (record["title"], record["date"], source)
+        assert article["url"].startswith(site.base) and article["url"].endswith(f"{record['id']}.html")
+        # The main text is the article's paragraphs, and nothing of the page around them.
+        assert article["text"].split("\n") == [p.strip() for p in record["text"].split("\n") if p.strip()]
+
+    counts = {name: (s.seen, s.new, s.fetched, len(s.failures)) for name, s in by_name(report).items()}
+    assert counts == {"daily-test": (5, 5, 3, 2), "flaky": (1, 1, 1, 0), "slow": (0, 0, 0, 1),
+                      "broken": (0, 0, 0, 1), "html-not-feed": (0, 0, 0, 1), "gone": (0, 0, 0, 1),
+                      "no-such-host": (0, 0, 0, 1), "saved-pages": (1, 1, 1, 0)}
+    assert "daily-test: 5 item(s) seen, 5 new, 3 fetched, 2 failed" in report.lines()
+
+
+def test_each_failure_is_quarantined_with_its_reason(fetched, site):
+    reasons = {s.name: [f["reason"] for f in s.failures] for s in fetched["first"].sources}
+    assert reasons["daily-test"] == [f"{site.base}/world/: no article text (0 characters of prose, want 200)",
+                                     f"{site.base}/private/memo.html: disallowed by robots.txt"]
+    assert reasons["slow"] == [f"{site.base}/slow/rss.xml: timed out after 0.2 s (after 2 attempts)"]
+    assert reasons["broken"][0].startswith(f"{site.base}/broken/rss.xml: malformed feed: ")
+    assert reasons["html-not-feed"] == [f"{site.base}/not-a-feed.xml: not a feed (RSS, Atom or JSON Feed): "
+                                        "the body is text/html"]
+    assert reasons["gone"] == [f"{site.base}/gone.xml: HTTP 404 Not Found"]
+    assert reasons["no-such-host"] == ["http://no-such-host.invalid/rss.xml: robots.txt unavailable: "
+                                       "host not found (DNS): Name or service not known"]
+    # The 500 was retried and the feed read; robots.txt kept the private page from being asked for.
+    assert site.paths().count("/flaky/rss.xml") >= 2
+    assert "/private/memo.html" not in site.paths()
+
+    failures = Path(fetched["first"].failures)
+    assert failures.name.endswith(".failures.jsonl") and failures.parent == fetched["landing"]
+    rows = [json.loads(line) for line in failures.read_text().splitlines()]
+    assert sorted(r["reason"] for r in rows) == sorted(r for rs in reasons.values() for r in rs)
+    assert next(r for r in rows if r["record_ref"] == "html-not-feed")["raw"].startswith("<html>")
+
+
+def test_second_fetch_asks_conditionally_and_downloads_nothing(fetched, site):
+    second = fetched["second"]
+    assert second.articles is None and second.written == 0
+    # Failures already recorded are not written again.
+    assert second.failures is None
+    assert len(list(fetched["landing"].glob("fetch-*"))) == 2
+    log = fetched["second_log"]
+    feeds = {r.path: r.headers for r in log if r.path in ("/world/rss.xml", "/flaky/rss.xml")}
+    assert feeds["/world/rss.xml"]["If-None-Match"] == '"v1"'
+    assert feeds["/world/rss.xml"]["If-Modified-Since"] == "Sun, 03 Jul 2022 12:00:00 GMT"
+    assert feeds["/flaky/rss.xml"]["If-None-Match"] == '"f1"'
+    # Nothing but robots.txt and the feeds: no page is downloaded again.
+    assert not [r.path for r in log if r.path.endswith(".html") or r.path == "/world/"]
+    assert {s.name: s.new for s in second.sources}["daily-test"] == 0
+    state = json.loads(state_path(fetched["landing"]).read_text())
+    assert state["feeds"][f"{site.base}/world/rss.xml"]["etag"] == '"v1"'
+
+
+def test_requests_are_polite(fetched):
+    log = fetched["first_log"]
+    assert log[0].path == "/robots.txt" and [r.path for r in log].count("/robots.txt") == 1
+    assert all(r.headers["User-Agent"].startswith("warledger-fetch/") for r in log)
+    # One host, one request at a time and never sooner than min_interval_s after the last.
+    gaps = [b.at - a.at for a, b in zip(log, log[1:])]
+    assert min(gaps) >= SETTINGS["min_interval_s"] * 0.9
+
+
+def test_run_over_the_landing_folder_finds_the_articles_and_their_figures(fetched, records, workspace, tmp_path):
+    from transforms.cli import main
+
+    assert main(["run", "--input", str(fetched["landing"])]) == 0
+    articles = query(workspace.warehouse, "SELECT article_id, title, published_date, source FROM articles")
+    assert sorted((a["title"], str(a["published_date"])) for a in articles) == sorted(
+        (r["title"], r["date"]) for r in records)
+    sentences = {s["text"] for s in query(workspace.warehouse, "SELECT text FROM sentences")}
+    originals = {s for r in records for s in split_sentences(r["text"])}
+    assert sentences == originals
+    assert not sentences & set(BOILERPLATE)
+    quarantined = query(workspace.warehouse, "SELECT reason, stage FROM quarantine ORDER BY reason")
+    assert {q["stage"] for q in quarantined} == {"fetch"}
+    assert len(quarantined) == sum(len(s.failures) for s in fetched["first"].sources)
+
+    # The same texts ingested as they are in the corpus give the same figures.
+    original = tmp_path / "original.jsonl"
+    original.write_text("".join(json.dumps(r) + "\n" for r in records))
+    other = tmp_path / "other.duckdb"
+    assert main(["run", "--input", str(original), "--warehouse", str(other)]) == 0
+    figures_sql = """SELECT a.title, f.category, f.low, f.high, f.hedge, f.sentence_text
+                     FROM casualty_figures f JOIN articles a USING (article_id) ORDER BY ALL"""
+    figures = query(workspace.warehouse, figures_sql)
+    assert figures and figures == query(other, figures_sql)
+
+
+def test_a_changed_sources_file_is_read_at_the_next_fetch(tmp_path, site, records):
+    """A source added later is fetched; what earlier sources already gave is not fetched again."""
+    sources = tmp_path / "sources.yml"
+    landing = tmp_path / "landing"
+    import yaml
+
+    sources.write_text(yaml.safe_dump({"defaults": SETTINGS, "sources": [
+        {"name": "one", "pages": [f"{site.base}/2022/{records[0]['id']}.html"]}]}))
+    assert fetch(sources, landing).written == 1
+    sources.write_text(yaml.safe_dump({"defaults": SETTINGS, "sources": [
+        {"name": "one", "pages": [f"{site.base}/2022/{records[0]['id']}.html"]},
+        {"name": "two", "pages": [f"{site.base}/2022/{records[1]['id']}.html"], "max_items": 1}]}))
+    again = fetch(sources, landing)
+    assert again.written == 1 and {s.name: s.fetched for s in again.sources} == {"one": 0, "two": 1}
