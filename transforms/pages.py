@@ -68,8 +68,10 @@ def parse_feed(body: bytes, content_type: str = "") -> list[Item]:
         where = f" at line {err.getLineNumber()}" if hasattr(err, "getLineNumber") else ""
         raise NotAnArticle(f"malformed feed: {err}{where}" if parsed.version else f"not a feed: {err}{where}")
     if not parsed.version:
-        kind = content_type.split(";")[0].strip() or "no content type"
-        raise NotAnArticle(f"not a feed (RSS, Atom or JSON Feed): the body is {kind}")
+        kind = content_type.split(";")[0].strip()
+        if not kind and re.match(rb"\s*(<!doctype html|<html)", body[:200], re.IGNORECASE):
+            kind = "an HTML page"
+        raise NotAnArticle("not a feed (RSS, Atom or JSON Feed)" + (f": the body is {kind}" if kind else ""))
     return items
 
 
