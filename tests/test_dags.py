@@ -25,7 +25,7 @@ def dagbag(airflow_db):
 
 def test_dags_import_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert set(dagbag.dag_ids) == {"warledger"}
+    assert set(dagbag.dag_ids) == {"warledger", "warledger_fetch"}
 
 
 def test_warledger_dag_shape(dagbag):
@@ -50,16 +50,17 @@ def test_warledger_dag_shape(dagbag):
         assert task.retries >= 1
 
 
-def test_dag_parse_imports_no_heavy_library():
-    """Parsing the DAG file must not import spaCy, GX or DuckDB (the scheduler re-parses it often)."""
+@pytest.mark.parametrize("dag_file", ["warledger_dag.py", "warledger_fetch.py"])
+def test_dag_parse_imports_no_heavy_library(dag_file):
+    """Parsing a DAG file must not import spaCy, GX, DuckDB or trafilatura (the scheduler re-parses it often)."""
     import subprocess
     import sys
 
     from conftest import REPO
 
     code = ("import runpy, sys; runpy.run_path(%r); "
-            "print(','.join(m for m in ('spacy', 'great_expectations', 'duckdb') if m in sys.modules))"
-            % str(REPO / "dags" / "warledger_dag.py"))
+            "print(','.join(m for m in ('spacy', 'great_expectations', 'duckdb', 'trafilatura') if m in sys.modules))"
+            % str(REPO / "dags" / dag_file))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1:] in ([], [""])
 
@@ -109,3 +110,60 @@ def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gol
     assert _run(dagbag, 4).state == "success"
     after = {t: query(workspace.warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
     assert after == before
+
+
+def test_fetch_dag_shape(dagbag):
+    dag = dagbag.dags["warledger_fetch"]
+    assert [t.task_id for t in dag.topological_sort()] == ["fetch", "announce"]
+    assert dag.catchup is False and dag.max_active_runs == 1
+    assert dag.timetable.expression == "*/15 * * * *"
+    # What it announces is what the main DAG is scheduled on.
+    assert [a.name for a in dag.get_task("announce").outlets] == ["warledger_landing"]
+    main_assets = [a.name for a in dagbag.dags["warledger"].timetable.asset_condition.objects]
+    assert main_assets == [a.name for a in dag.get_task("announce").outlets]
+    assert "To add a source" in dag.doc_md and "sources.yml" in dag.doc_md
+
+
+def _landing_events() -> int:
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+    from sqlalchemy import func, select
+
+    with create_session() as session:
+        return session.scalar(select(func.count()).select_from(AssetEvent)
+                              .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+                              .where(AssetModel.name == "warledger_landing"))
+
+
+def test_fetch_dag_run_writes_the_landing_file_and_updates_the_asset(airflow_db, dagbag, workspace, tmp_path,
+                                                                     monkeypatch):
+    import json
+
+    from localsite import LocalSite, article_page, rss, static
+    from test_fetch import SETTINGS, feed_item, news_records
+
+    [record] = news_records(1)
+    site = LocalSite()
+    site.routes["/rss.xml"] = static(rss([feed_item(record, f"{site.base}/story.html")]), "application/rss+xml")
+    site.routes["/story.html"] = static(article_page(record), "text/html")
+    sources = tmp_path / "sources.yml"
+    sources.write_text(json.dumps({"defaults": SETTINGS, "sources": [{"name": "local", "feed": f"{site.base}/rss.xml"}]}))
+    monkeypatch.setenv("WARLEDGER_SOURCES", str(sources))
+    dag = dagbag.dags["warledger_fetch"]
+    events = _landing_events()
+    try:
+        run = dag.test(logical_date=datetime(2022, 7, 3, 0, 0, tzinfo=timezone.utc))
+        assert run.state == "success"
+        [written] = workspace.landing.glob("fetch-*.jsonl")
+        [article] = [json.loads(line) for line in written.read_text().splitlines()]
+        assert (article["title"], article["date"], article["source"]) == (record["title"], record["date"], "local")
+        assert _landing_events() == events + 1
+
+        # Nothing new: the run succeeds, announce skips, and the main DAG is not started.
+        again = dag.test(logical_date=datetime(2022, 7, 3, 0, 15, tzinfo=timezone.utc))
+        states = {ti.task_id: ti.state for ti in again.get_task_instances()}
+        assert states == {"fetch": "success", "announce": "skipped"}
+        assert list(workspace.landing.glob("fetch-*.jsonl")) == [written]
+        assert _landing_events() == events + 1
+    finally:
+        site.close()
