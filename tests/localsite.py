@@ -10,11 +10,11 @@ from __future__ import annotations
 import html
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 # Every line of boilerplate the pages carry: none of them may become a sentence.
 BOILERPLATE = [
@@ -153,4 +153,4 @@ def rss(items: list[dict], title: str = "The Daily Test: World") -> str:
 
 
 def _rfc822(day: str) -> str:
-    return format_datetime(datetime.fromisoformat(day).replace(hour=9, tzinfo=timezone.utc))
+    return format_datetime(datetime.fromisoformat(day).replace(hour=9, tzinfo=UTC))

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS, query
-from localsite import (BOILERPLATE, LocalSite, article_page, conditional, failing_first, rss, section_page,
-                       slow, static)
+from localsite import (
+    BOILERPLATE,
+    LocalSite,
+    article_page,
+    conditional,
+    failing_first,
+    rss,
+    section_page,
+    slow,
+    static,
+)
+
 from transforms.fetch import fetch, state_path
 from transforms.ingest import split_sentences
 
@@ -120,15 +130,16 @@ def test_first_fetch_writes_the_new_articles(fetched, records, site):
 
 def test_each_failure_is_quarantined_with_its_reason(fetched, site):
     reasons = {s.name: [f["reason"] for f in s.failures] for s in fetched["first"].sources}
-    assert reasons["daily-test"] == [f"{site.base}/world/: no article text (0 characters of prose, want 200)",
-                                     f"{site.base}/private/memo.html: disallowed by robots.txt"]
+    assert reasons["daily-test"] == [
+        f"{site.base}/world/: no article text (0 characters of prose, want 200)",
+        f"{site.base}/private/memo.html: disallowed by robots.txt"]
     assert reasons["slow"] == [f"{site.base}/slow/rss.xml: timed out after 0.2 s (after 2 attempts)"]
     assert reasons["broken"][0].startswith(f"{site.base}/broken/rss.xml: malformed feed: ")
-    assert reasons["html-not-feed"] == [f"{site.base}/not-a-feed.xml: not a feed (RSS, Atom or JSON Feed): "
-                                        "the body is text/html"]
+    assert reasons["html-not-feed"] == [
+        f"{site.base}/not-a-feed.xml: not a feed (RSS, Atom or JSON Feed): the body is text/html"]
     assert reasons["gone"] == [f"{site.base}/gone.xml: HTTP 404 Not Found"]
-    assert reasons["no-such-host"] == ["http://no-such-host.invalid/rss.xml: robots.txt unavailable: "
-                                       "host not found (DNS): Name or service not known"]
+    assert reasons["no-such-host"] == [
+        "http://no-such-host.invalid/rss.xml: robots.txt unavailable: host not found (DNS): Name or service not known"]
     # The 500 was retried and the feed read; robots.txt kept the private page from being asked for.
     assert site.paths().count("/flaky/rss.xml") >= 2
     assert "/private/memo.html" not in site.paths()
@@ -163,7 +174,7 @@ def test_requests_are_polite(fetched):
     assert log[0].path == "/robots.txt" and [r.path for r in log].count("/robots.txt") == 1
     assert all(r.headers["User-Agent"].startswith("warledger-fetch/") for r in log)
     # One host, one request at a time and never sooner than min_interval_s after the last.
-    gaps = [b.at - a.at for a, b in zip(log, log[1:])]
+    gaps = [b.at - a.at for a, b in pairwise(log)]
     assert min(gaps) >= SETTINGS["min_interval_s"] * 0.9
 
 

@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from transforms.pages import Item, NotAnArticle, article, item_record, parse_feed
@@ -77,7 +77,7 @@ def fetch(sources_file: Path, landing: Path, state_file: Path | None = None, max
     records: list[dict] = []
     reports = [_fetch_source(source, client, state, records) for source in sources]
 
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     report = FetchReport(reports, written=len(records))
     if records:
         report.articles = str(_write_jsonl(landing / f"fetch-{stamp}.jsonl", records))
@@ -95,14 +95,14 @@ def _fetch_source(source: Source, client: Client, state: dict, records: list[dic
     settle_feed = None
     if source.feed:
         try:
-            feed_items, settle_feed = _read_feed(source, client, state)
+            feed_items, settle_feed = _read_feed(source.feed, source, client, state)
             items += feed_items
         except (FetchError, NotAnArticle) as err:
             report.failures.append(_failure(source, source.feed, str(err), getattr(err, "raw", None)))
     report.seen = len(items)
     unsettled = False
     for item in items:
-        key = item.id or item.url
+        key = item.id or item.url or ""
         if key in state["done"]:
             continue
         report.new += 1
@@ -120,10 +120,10 @@ def _fetch_source(source: Source, client: Client, state: dict, records: list[dic
     return report
 
 
-def _read_feed(source: Source, client: Client, state: dict):
+def _read_feed(feed: str, source: Source, client: Client, state: dict):
     """The feed's items (none on a 304), and a callable that stores its validators once all are settled."""
-    known = state["feeds"].get(source.feed, {})
-    reply = client.get(source.feed, source, known.get("etag"), known.get("last_modified"))
+    known = state["feeds"].get(feed, {})
+    reply = client.get(feed, source, known.get("etag"), known.get("last_modified"))
     if reply.status == 304:
         return [], None
     try:
@@ -132,7 +132,7 @@ def _read_feed(source: Source, client: Client, state: dict):
         err.raw = reply.body[:SAMPLE_BYTES].decode("utf-8", errors="replace")
         raise
     validators = {"etag": reply.etag, "last_modified": reply.last_modified}
-    return items[:source.max_items], lambda: state["feeds"].__setitem__(source.feed, validators)
+    return items[:source.max_items], lambda: state["feeds"].__setitem__(feed, validators)
 
 
 def _fetch_item(item: Item, source: Source, client: Client) -> dict:
@@ -158,7 +158,7 @@ def _once(state: dict, failure: dict) -> bool:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+    return datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
 def _load_state(path: Path) -> dict:

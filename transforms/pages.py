@@ -8,12 +8,11 @@ record: ``{id, title, date, url, text, source}``.
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 HTML_SUFFIXES = {".html", ".htm"}
@@ -47,11 +46,13 @@ def article(markup: bytes | str, url: str | None = None) -> dict:
 
     doc = trafilatura.bare_extraction(markup, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, include_images=False)
-    text = _clean(doc.text if doc is not None else "")
+    found = (doc if isinstance(doc, dict) else doc.as_dict()) if doc is not None else {}
+    text = _clean(found.get("text") or "")
     prose = sum(len(line) for line in text.split("\n") if _PROSE_LINE.match(line))
     if prose < MIN_PROSE_CHARS:
         raise NotAnArticle(f"no article text ({prose} characters of prose, want {MIN_PROSE_CHARS})")
-    return {"title": doc.title or None, "date": doc.date or None, "url": url or doc.url or None, "text": text}
+    return {"title": found.get("title") or None, "date": found.get("date") or None,
+            "url": url or found.get("url") or None, "text": text}
 
 
 def parse_feed(body: bytes, content_type: str = "") -> list[Item]:
@@ -110,23 +111,22 @@ def _str(value) -> str | None:
 def _iso_day(value) -> str | None:
     """JSON Feed dates are RFC 3339; the day is taken in UTC, as feedparser gives RSS and Atom days."""
     try:
-        stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        stamp = datetime.fromisoformat(str(value))
     except ValueError:
         return None
-    if stamp.tzinfo is not None:
-        stamp = datetime.fromtimestamp(calendar.timegm(stamp.utctimetuple()), timezone.utc)
-    return stamp.date().isoformat()
+    return (stamp.astimezone(UTC) if stamp.tzinfo else stamp).date().isoformat()
 
 
 def html_text(markup: str) -> str:
     """Plain text of an HTML fragment (a feed's summary or content), one paragraph per line."""
     if "<" not in markup:
         return _clean(markup)
+    import lxml.etree
     import lxml.html
 
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except Exception:  # lxml raises several unrelated types on hopeless markup
+    except (lxml.etree.LxmlError, ValueError):
         return _clean(re.sub(r"<[^>]+>", " ", markup))
     for bad in list(root.iter("script", "style")):
         bad.drop_tree()

@@ -84,7 +84,7 @@ class Client:
             raise FetchError(f"HTTP {err.code} {err.reason}", err.code >= 500 or err.code == 429) from None
         except urllib.error.URLError as err:
             raise FetchError(_network_reason(err.reason, source.timeout_s), True) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise FetchError(f"timed out after {source.timeout_s:g} s", True) from None
         except (ConnectionError, OSError) as err:
             raise FetchError(f"connection failed: {err}", True) from None
@@ -112,7 +112,7 @@ class Client:
                 if err.transient:
                     self._robots[parts.netloc] = f"robots.txt unavailable: {err}"
                 else:
-                    rules.allow_all = True
+                    rules.parse([])     # no rules: everything is allowed
                     self._robots[parts.netloc] = rules
         return self._robots[parts.netloc]
 
