@@ -38,10 +38,11 @@ class SourceReport:
     new: int = 0
     fetched: int = 0
     failures: list[dict] = field(default_factory=list)
+    unchanged: bool = False           # the feed answered 304
 
     def line(self) -> str:
         text = (f"{self.name}: {self.seen} item(s) seen, {self.new} new, {self.fetched} fetched, "
-                f"{len(self.failures)} failed")
+                f"{len(self.failures)} failed" + (" (feed unchanged)" if self.unchanged else ""))
         return "\n".join([text] + [f"  failed: {f['reason']}" for f in self.failures])
 
 
@@ -97,6 +98,7 @@ def _fetch_source(source: Source, client: Client, state: dict, records: list[dic
         try:
             feed_items, settle_feed = _read_feed(source.feed, source, client, state)
             items += feed_items
+            report.unchanged = settle_feed is None
         except (FetchError, NotAnArticle) as err:
             report.failures.append(_failure(source, source.feed, str(err), getattr(err, "raw", None)))
     report.seen = len(items)
