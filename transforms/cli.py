@@ -65,8 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         from transforms.fetch import fetch
         from transforms.sources import SourcesError
 
+        landing = args.landing or cfg.landing
+        if landing.exists() and not landing.is_dir():
+            parser.error(f"--landing: {landing} is a file; fetch writes into a folder")
         try:
-            report = fetch(args.sources or cfg.sources, args.landing or cfg.landing, args.state, cfg.max_file_mb)
+            report = fetch(args.sources or cfg.sources, landing, args.state, cfg.max_file_mb)
         except SourcesError as err:
             parser.error(str(err))
         print(report.lines())
