@@ -3,6 +3,9 @@
 Two formats are read. Line files (``*.txt``): title, date as YYYYMMDD, URL, then
 one sentence per line in no particular order. JSONL (``*.jsonl``): records
 ``{id, title, date (YYYY-MM-DD or null), url, text}`` whose text is prose.
+Saved pages (``*.html``) and feed files (``*.xml``, ``*.atom``, ``*.rss``) become
+such records through ``transforms.pages``; a fetch's ``*.failures.jsonl`` becomes
+quarantine rows.
 
 Nothing here raises on bad input: a file or record that cannot be read becomes a
 quarantine row whose reason names the file and the problem, and the rest goes on.
