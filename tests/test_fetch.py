@@ -58,6 +58,7 @@ def site(records):
         "/private/memo.html": static(article_page(saved), "text/html"),
         "/flaky/rss.xml": failing_first(conditional(rss([feed_item(flaky, f"{base}/2022/{flaky['id']}.html")]),
                                                     "application/rss+xml", etag='"f1"')),
+        "/down/rss.xml": static("upstream error", "text/plain", status=500),
         "/slow/rss.xml": slow(static(rss([]), "application/rss+xml"), 1.0),
         "/broken/rss.xml": static('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Broken</title>\n'
                                   "<item><title>Half an item", "application/rss+xml"),
@@ -76,6 +77,7 @@ def write_sources(path: Path, base: str, saved_id: str) -> Path:
     sources = [
         {"name": "daily-test", "feed": f"{base}/world/rss.xml"},
         {"name": "flaky", "feed": f"{base}/flaky/rss.xml"},
+        {"name": "down", "feed": f"{base}/down/rss.xml", "retries": 1},
         {"name": "slow", "feed": f"{base}/slow/rss.xml", "timeout_s": 0.2, "retries": 1},
         {"name": "broken", "feed": f"{base}/broken/rss.xml"},
         {"name": "html-not-feed", "feed": f"{base}/not-a-feed.xml"},
@@ -122,7 +124,7 @@ def test_first_fetch_writes_the_new_articles(fetched, records, site):
         assert article["text"].split("\n") == [p.strip() for p in record["text"].split("\n") if p.strip()]
 
     counts = {name: (s.seen, s.new, s.fetched, len(s.failures)) for name, s in by_name(report).items()}
-    assert counts == {"daily-test": (5, 5, 3, 2), "flaky": (1, 1, 1, 0), "slow": (0, 0, 0, 1),
+    assert counts == {"daily-test": (5, 5, 3, 2), "flaky": (1, 1, 1, 0), "down": (0, 0, 0, 1), "slow": (0, 0, 0, 1),
                       "broken": (0, 0, 0, 1), "html-not-feed": (0, 0, 0, 1), "gone": (0, 0, 0, 1),
                       "no-such-host": (0, 0, 0, 1), "saved-pages": (1, 1, 1, 0)}
     assert "daily-test: 5 item(s) seen, 5 new, 3 fetched, 2 failed" in report.lines()
@@ -133,6 +135,8 @@ def test_each_failure_is_quarantined_with_its_reason(fetched, site):
     assert reasons["daily-test"] == [
         f"{site.base}/world/: no article text (0 characters of prose, want 200)",
         f"{site.base}/private/memo.html: disallowed by robots.txt"]
+    assert reasons["down"] == [f"{site.base}/down/rss.xml: HTTP 500 Internal Server Error (after 2 attempts)"]
+    assert site.paths().count("/down/rss.xml") >= 2
     assert reasons["slow"] == [f"{site.base}/slow/rss.xml: timed out after 0.2 s (after 2 attempts)"]
     assert reasons["broken"][0].startswith(f"{site.base}/broken/rss.xml: malformed feed: ")
     assert reasons["html-not-feed"] == [
