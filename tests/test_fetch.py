@@ -227,6 +227,9 @@ def test_a_changed_sources_file_is_read_at_the_next_fetch(tmp_path, site, record
     assert fetch(sources, landing).written == 1
     sources.write_text(yaml.safe_dump({"defaults": SETTINGS, "sources": [
         {"name": "one", "pages": [f"{site.base}/2022/{records[0]['id']}.html"]},
-        {"name": "two", "pages": [f"{site.base}/2022/{records[1]['id']}.html"], "max_items": 1}]}))
+        {"name": "two", "feed": f"{site.base}/world/rss.xml", "max_items": 1}]}))
     again = fetch(sources, landing)
-    assert again.written == 1 and {s.name: s.fetched for s in again.sources} == {"one": 0, "two": 1}
+    # Only the feed's newest item is taken.
+    assert {s.name: (s.seen, s.fetched) for s in again.sources} == {"one": (1, 0), "two": (1, 1)}
+    [article] = [json.loads(line) for line in Path(again.articles).read_text().splitlines()]
+    assert (article["id"], article["source"]) == (f"urn:test:{records[0]['id']}", "two")
