@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from itertools import pairwise
 from pathlib import Path
@@ -233,3 +234,19 @@ def test_a_changed_sources_file_is_read_at_the_next_fetch(tmp_path, site, record
     assert {s.name: (s.seen, s.fetched) for s in again.sources} == {"one": (1, 0), "two": (1, 1)}
     [article] = [json.loads(line) for line in Path(again.articles).read_text().splitlines()]
     assert (article["id"], article["source"]) == (f"urn:test:{records[0]['id']}", "two")
+
+
+def test_a_json_feed_that_carries_its_stories_whole_needs_no_page(tmp_path, site, records):
+    record = records[0]
+    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Whole stories", "items": [
+        {"id": "urn:test:whole", "title": record["title"], "date_published": f"{record['date']}T07:30:00Z",
+         "content_html": "".join(f"<p>{html.escape(p)}</p>" for p in record["text"].split("\n") if p.strip())}]})
+    site.routes["/whole/feed.json"] = static(body, "application/feed+json")
+    sources = tmp_path / "sources.yml"
+    sources.write_text(json.dumps({"defaults": SETTINGS, "sources": [
+        {"name": "whole", "feed": f"{site.base}/whole/feed.json"}]}))
+    report = fetch(sources, tmp_path / "landing")
+    [article] = [json.loads(line) for line in Path(report.articles).read_text().splitlines()]
+    assert (article["id"], article["title"], article["date"], article["url"]) == (
+        "urn:test:whole", record["title"], record["date"], None)
+    assert article["text"].split("\n") == [p.strip() for p in record["text"].split("\n") if p.strip()]
