@@ -16,9 +16,11 @@ from typing import NamedTuple
 import duckdb
 import pandas as pd
 
+from transforms import incidents
+
 DDL = Path(__file__).resolve().parent / "warehouse.sql"
 TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "events", "event_mentions",
-          "quarantine", "dq_results", "landing_files"]
+          "quarantine", "dq_results", "landing_files", "incidents", "incident_casualties", "incident_members"]
 # Rows that belong to an article version: replaced together when the article changes.
 ARTICLE_TABLES = {"sentences": "sentences", "figures": "casualty_figures", "events": "events",
                   "mentions": "event_mentions"}
@@ -112,6 +114,8 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
             if files is not None:
                 con.register("new_files", files)
             _merge(con, run_id, rows, replace)
+            # From the whole warehouse, so a new article's report updates the incident it tells of.
+            incidents.rebuild(con)
             # A publish that stopped and now went through: its old failures no longer describe the run.
             con.execute("DELETE FROM dq_results WHERE run_id = ? AND NOT success", [run_id])
             record_results(con, dq_results)

@@ -143,6 +143,52 @@ CREATE TABLE IF NOT EXISTS landing_files (
     PRIMARY KEY (path, content_hash)
 );
 
+-- Incidents: the same real-world happening told by several articles (and several sentences), one row.
+-- Rebuilt from events and casualty_figures at every publish, in the publish's transaction
+-- (transforms/incidents.py); an incident's id is its earliest member's, so it outlives rebuilds.
+CREATE TABLE IF NOT EXISTS incidents (
+    incident_id       VARCHAR PRIMARY KEY,  -- sha1 of the earliest member's kind and id (earliest published article first)
+    event_type        VARCHAR,              -- the members' commonest event type (vocab/event_types.csv); NULL: casualty figures only
+    acled_event_type  VARCHAR,              -- ACLED's event type for event_type
+    event_date        DATE,                 -- the day of the members that date it most precisely
+    date_precision    INTEGER,              -- the best member's: 1 the day, 2 about that day or week, 3 the month (as ACLED)
+    location_name     VARCHAR,              -- the place of the members that locate it most precisely
+    geonameid         BIGINT,               -- that place's GeoNames id (NULL for regions and NER-only places)
+    admin1_name       VARCHAR,              -- its region ("Donetsk")
+    country_code      VARCHAR,              -- ISO 3166-1 alpha-2
+    latitude          DOUBLE,               -- WGS84 latitude of the place
+    longitude         DOUBLE,               -- WGS84 longitude of the place
+    geo_precision     INTEGER,              -- 1 the town, 2 near a town, 3 a region or country (as ACLED)
+    n_articles        INTEGER NOT NULL,     -- distinct articles among the members
+    n_sources         INTEGER NOT NULL,     -- distinct outlets (articles.source) among those articles
+    first_reported    DATE,                 -- earliest publication day of those articles
+    last_reported     DATE,                 -- latest publication day of those articles
+    actors            VARCHAR[],            -- distinct actors of the member events, sorted
+    summary_sentence  VARCHAR               -- the sentence of the member event told most often (earliest article on a tie)
+);
+
+-- Per incident and category, the spread of what its reports said (cumulative figures never count).
+CREATE TABLE IF NOT EXISTS incident_casualties (
+    incident_id   VARCHAR NOT NULL,          -- incidents.incident_id
+    category      VARCHAR NOT NULL,          -- vocab/casualty_categories.csv
+    low           BIGINT,                    -- the lowest number any report gave
+    best          DOUBLE,                    -- median of the exact reports' numbers, else of every report's (README: best)
+    high          BIGINT,                    -- the largest number any report gave (an open-ended one counts its low)
+    n_reports     INTEGER NOT NULL,          -- reports: distinct (article, attributed source) pairs
+    attributions  STRUCT(attributed_to VARCHAR, low BIGINT, high BIGINT, hedge VARCHAR, article_id VARCHAR,
+                         figure_id VARCHAR)[],  -- who reported what, one entry per report, largest first
+    PRIMARY KEY (incident_id, category)
+);
+
+-- Which events and casualty figures fold into each incident.
+CREATE TABLE IF NOT EXISTS incident_members (
+    incident_id  VARCHAR NOT NULL,           -- incidents.incident_id
+    kind         VARCHAR NOT NULL,           -- event | figure
+    member_id    VARCHAR NOT NULL,           -- events.event_id or casualty_figures.figure_id
+    article_id   VARCHAR NOT NULL,           -- the member's article
+    PRIMARY KEY (kind, member_id)
+);
+
 -- Pass rate per table per day, over every expectation run.
 CREATE OR REPLACE VIEW dq_summary AS
 SELECT table_name,
