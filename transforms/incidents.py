@@ -10,8 +10,9 @@ warehouse, inside the caller's transaction (the publish's), with set-based SQL o
    adjacent days when one report dates it less precisely than the other). Chains of such pairs are one
    incident (connected components, by label propagation).
 2. A figure joins its event's incident. A figure without an event joins the incident of its place and
-   day (the one with most events on a tie); failing that, figures of one place and day make an incident
-   of their own. Cumulative figures, and figures with no place or day, join nothing.
+   day (the one with most events on a tie), or when it names no day, the incident its own article places
+   there; failing that, dated figures of one place and day make an incident of their own. Cumulative
+   figures, and figures with no place, join nothing.
 3. An incident's id is the sha1 of its earliest member (earliest published article, then member id), so
    a later article telling of a known incident updates it rather than making a new one.
 """
@@ -101,20 +102,21 @@ WITH by_event AS (
 ),
 loose AS (
     SELECT f.* FROM inc_figures f
-    WHERE f.figure_id NOT IN (SELECT figure_id FROM by_event)
-      AND f.event_date IS NOT NULL AND f.place_key IS NOT NULL
+    WHERE f.figure_id NOT IN (SELECT figure_id FROM by_event) AND f.place_key IS NOT NULL
 ),
+-- An undated figure: the incident its own article places there.
 by_place AS (
     SELECT first(m.incident_id ORDER BY m.size DESC, m.incident_id) AS incident_id, f.figure_id,
            first(f.article_id) AS article_id
-    FROM loose f JOIN inc_event_members m ON m.place_key = f.place_key AND {SAME_DAYS.format(a="m", b="f")}
+    FROM loose f JOIN inc_event_members m ON m.place_key = f.place_key
+     AND (CASE WHEN f.event_date IS NULL THEN m.article_id = f.article_id ELSE {SAME_DAYS.format(a="m", b="f")} END)
     GROUP BY f.figure_id
 ),
 alone AS (
     SELECT substr(sha1('figure:' || first(figure_id ORDER BY published_date NULLS LAST, figure_id)
                        OVER (PARTITION BY place_key, event_date)), 1, 16) AS incident_id,
            figure_id, article_id
-    FROM loose WHERE figure_id NOT IN (SELECT figure_id FROM by_place)
+    FROM loose WHERE event_date IS NOT NULL AND figure_id NOT IN (SELECT figure_id FROM by_place)
 )
 SELECT * FROM by_event UNION ALL SELECT * FROM by_place UNION ALL SELECT * FROM alone
 """
@@ -221,7 +223,7 @@ def rebuild(con) -> dict[str, int]:
     for temp in ("inc_nodes", "inc_edges", "inc_labels", "inc_event_members", "inc_figures", "inc_figure_members"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     con.unregister("inc_families")
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
             for t in ("incidents", "incident_casualties", "incident_members")}
 
 
@@ -231,7 +233,7 @@ def _components(con) -> None:
     for _ in range(MAX_PASSES):
         con.execute(SPREAD)
         changed = con.execute("SELECT count(*) FROM inc_next JOIN inc_labels USING (node_id) "
-                              "WHERE inc_next.label <> inc_labels.label").fetchone()[0]
+                              "WHERE inc_next.label <> inc_labels.label").fetchall()[0][0]
         con.execute("DROP TABLE inc_labels")
         con.execute("ALTER TABLE inc_next RENAME TO inc_labels")
         if not changed:
