@@ -1,6 +1,7 @@
 -- The warehouse schema: the one place tables and views are defined.
 -- Column names are a contract with users' SQL; add columns, never rename them.
 
+-- One row per article: its latest version.
 CREATE TABLE IF NOT EXISTS articles (
     article_id      VARCHAR PRIMARY KEY,   -- sha1 of the URL, else of the content
     external_id     VARCHAR,               -- the input record's own id (JSONL "id")
@@ -31,6 +32,7 @@ CREATE TABLE IF NOT EXISTS article_versions (
     PRIMARY KEY (article_id, version)
 );
 
+-- Every article's text, one sentence a row.
 CREATE TABLE IF NOT EXISTS sentences (
     article_id      VARCHAR NOT NULL,  -- articles.article_id
     sentence_index  INTEGER NOT NULL,      -- position in the input; carries no meaning for line files
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS sentences (
     PRIMARY KEY (article_id, sentence_index)
 );
 
+-- Every casualty figure an article gives, with the sentence it was read from (../shared/CASUALTY_GUIDE.md).
 CREATE TABLE IF NOT EXISTS casualty_figures (
     figure_id       VARCHAR PRIMARY KEY,   -- stable: same article text, same id
     article_id      VARCHAR NOT NULL,  -- articles.article_id
@@ -84,8 +87,8 @@ CREATE TABLE IF NOT EXISTS events (
     latitude              DOUBLE,  -- WGS84 latitude
     longitude             DOUBLE,  -- WGS84 longitude
     country_code          VARCHAR,  -- ISO 3166-1 alpha-2
-    admin1                VARCHAR,
-    admin1_name           VARCHAR,
+    admin1                VARCHAR,  -- GeoNames admin1 code, "UA.14"
+    admin1_name           VARCHAR,  -- "Luhansk"
     geo_precision         INTEGER,  -- 1 the town, 2 near a town, 3 a region or country (as ACLED)
     event_date            DATE,  -- the day it happened
     date_precision        INTEGER,  -- 1 the day, 2 about that day or week, 3 the month (as ACLED)
@@ -96,6 +99,7 @@ CREATE TABLE IF NOT EXISTS events (
     run_id                VARCHAR NOT NULL  -- the run that loaded it
 );
 
+-- Every sentence that tells of an event.
 CREATE TABLE IF NOT EXISTS event_mentions (
     mention_id      VARCHAR PRIMARY KEY,  -- stable: same article text, same id
     event_id        VARCHAR,                    -- NULL: a mention with no place, or background older than a week
@@ -110,6 +114,7 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     run_id          VARCHAR NOT NULL  -- the run that loaded it
 );
 
+-- Files, records and rows left out, and why.
 CREATE TABLE IF NOT EXISTS quarantine (
     quarantine_id   VARCHAR PRIMARY KEY,   -- sha1 of file, record, reason and raw: re-runs add nothing
     source_file     VARCHAR NOT NULL,  -- the landing file
@@ -121,6 +126,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     run_id          VARCHAR NOT NULL  -- the run that quarantined it
 );
 
+-- Every expectation's result in every validation run.
 CREATE TABLE IF NOT EXISTS dq_results (
     run_id              VARCHAR NOT NULL,  -- the run validated
     table_name          VARCHAR NOT NULL,  -- the table (suite) validated
