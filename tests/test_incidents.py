@@ -12,8 +12,8 @@ import dataclasses
 import json
 
 import pytest
-
 from conftest import CORPUS, query
+
 from transforms import incidents, warehouse
 from transforms.config import settings
 from transforms.pipeline import run

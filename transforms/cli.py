@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 
 from transforms import config, warehouse
-from transforms.publish import DataQualityError
 from transforms.pipeline import RunOptions, run
+from transforms.publish import DataQualityError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -252,7 +252,7 @@ def _page(runs: list[Run], built_at: datetime, ledger=None) -> str:
         ("Failed critical", str(counts[FAILED])),
     ]
     body = [
-        "<h1>warledger: data quality and the ledger</h1>",
+        "<h1>warledger data quality and incidents</h1>",
         ledger.status if ledger else "",
         f'<p class="muted">Built {_when(built_at)} from the Great Expectations validation results kept in '
         f"<code>{escape(RESULTS_DIR.as_posix())}</code>. Newest run first.</p>",
