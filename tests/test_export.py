@@ -10,7 +10,7 @@ import sys
 
 import duckdb
 import pytest
-from conftest import SAMPLE_ARTICLE, query
+from conftest import SAMPLE_ARTICLE, query, settings_in
 
 from transforms.cli import main
 from transforms.pipeline import run
@@ -20,13 +20,7 @@ WARLEDGER = [sys.executable, "-m", "transforms.cli"]
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    from dataclasses import replace
-
-    from transforms.config import settings
-
-    root = tmp_path_factory.mktemp("export")
-    cfg = replace(settings(), landing=root / "landing", warehouse=root / "w.duckdb", staging=root / "staging",
-                  docs=root / "docs")
+    cfg = settings_in(tmp_path_factory.mktemp("export"))
     run(SAMPLE_ARTICLE, cfg, "run-1")
     return cfg.warehouse
 
@@ -48,7 +42,7 @@ def test_every_table_mart_and_column_explains_itself(loaded):
 
 def test_sql_errors_are_one_line_and_rows_are_capped(loaded):
     bad = subprocess.run([*WARLEDGER, "sql", "SELECT nope FROM incidents", "--warehouse", str(loaded)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, check=False)
     assert bad.returncode == 1 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: Binder Error") and "nope" in bad.stderr
     assert "Traceback" not in bad.stderr

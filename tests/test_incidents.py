@@ -8,26 +8,15 @@ articles, one of which also gives the UN's running total of civilians killed, wh
 
 from __future__ import annotations
 
-import dataclasses
-import json
-
 import pytest
-from conftest import CORPUS, query
+from conftest import corpus_records, query, settings_in
 
 from transforms import incidents, warehouse
-from transforms.config import settings
 from transforms.pipeline import run
 
 VINNYTSIA = ["guardian-0008", "guardian-0134", "guardian-0136", "nyt-0086", "nyt-0207"]
 LATE_VINNYTSIA = "nyt-0214"  # published 15 July, after the earliest report: a later word on a known incident
 NOVA_KAKHOVKA = ["guardian-0146", "guardian-0148", "nyt-0104"]
-
-
-def _records(ids: list[str]) -> list[str]:
-    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    chosen = [line for line in lines if json.loads(line)["id"] in ids]
-    assert len(chosen) == len(ids), "the corpus no longer holds every article the test names"
-    return chosen
 
 
 def _incident(path, place: str) -> dict:
@@ -50,17 +39,14 @@ def _articles(path, incident_id: str) -> set[str]:
 @pytest.fixture(scope="module")
 def strikes(tmp_path_factory):
     """The warehouse after run 1 (eight articles) and run 2 (the late Vinnytsia report), with snapshots."""
-    root = tmp_path_factory.mktemp("incidents")
-    cfg = dataclasses.replace(settings(), landing=root / "landing", warehouse=root / "w.duckdb",
-                              staging=root / "staging", docs=root / "docs")
-    cfg.landing.mkdir()
+    cfg = settings_in(tmp_path_factory.mktemp("incidents"))
     first = cfg.landing / "first.jsonl"
-    first.write_text("\n".join(_records(VINNYTSIA + NOVA_KAKHOVKA)) + "\n", encoding="utf-8")
+    first.write_text(corpus_records(VINNYTSIA + NOVA_KAKHOVKA), encoding="utf-8")
     run(first, cfg, "run-1")
     before = {"vinnytsia": _incident(cfg.warehouse, "Vinnytsia")}
     before["casualties"] = _casualties(cfg.warehouse, before["vinnytsia"]["incident_id"])
     late = cfg.landing / "late.jsonl"
-    late.write_text("\n".join(_records([LATE_VINNYTSIA])) + "\n", encoding="utf-8")
+    late.write_text(corpus_records([LATE_VINNYTSIA]), encoding="utf-8")
     run(late, cfg, "run-2")
     return cfg.warehouse, before
 

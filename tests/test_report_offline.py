@@ -8,16 +8,13 @@ rejects both). The corpus records are read from ../shared, never copied here.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from html import unescape
 
 import pytest
 from browser import Browser, find_chromium
-from conftest import CORPUS, SAMPLE_ARTICLE, query
+from conftest import SAMPLE_ARTICLE, corpus_records, query, settings_in
 from test_dq_report import Report
 
-from transforms.config import settings
 from transforms.pipeline import run
 
 LATE_DAYS = ["guardian-0023", "nyt-0083"]  # each has a row dated after its publication day
@@ -25,14 +22,9 @@ LATE_DAYS = ["guardian-0023", "nyt-0083"]  # each has a row dated after its publ
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("report")
-    cfg = dataclasses.replace(settings(), landing=root / "landing", warehouse=root / "w.duckdb",
-                              staging=root / "staging", docs=root / "docs")
-    cfg.landing.mkdir()
+    cfg = settings_in(tmp_path_factory.mktemp("report"))
     (cfg.landing / SAMPLE_ARTICLE.name).write_bytes(SAMPLE_ARTICLE.read_bytes())
-    records = [line for line in CORPUS.read_text(encoding="utf-8").splitlines()
-               if line.strip() and json.loads(line)["id"] in LATE_DAYS]
-    (cfg.landing / "late_days.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    (cfg.landing / "late_days.jsonl").write_text(corpus_records(LATE_DAYS), encoding="utf-8")
     (cfg.landing / "empty.txt").write_bytes(b"")
     (cfg.landing / "latin1.txt").write_bytes("Kyiv\n20220703\nhttps://x.example/a\nCaf\xe9 shelled.".encode("latin-1"))
     run(cfg.landing, cfg, "run-1")
