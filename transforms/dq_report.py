@@ -243,7 +243,7 @@ def _page(runs: list[Run], built_at: datetime, ledger=None) -> str:
     counts = {s: sum(v.status == s for v in validations) for s in (PASSED, WARNINGS, DROPPED, FAILED)}
     rate = f"{100 * counts[PASSED] / len(validations):.0f}%" if validations else "–"
     # A suite can pass while its few bad rows were quarantined: the rate never hides them.
-    dropped = f"; {counts[DROPPED]} dropped rows (see Status)" if counts[DROPPED] else ""
+    dropped = f"; {counts[DROPPED]} with rows or files dropped (see Status)" if counts[DROPPED] else ""
     totals = [
         ("Runs", str(len(runs))),
         ("Validations", str(len(validations))),

@@ -56,7 +56,7 @@ def _geojson(con, table: str, columns: list[str], out: Path) -> int:
     if not {"latitude", "longitude"} <= set(columns):
         raise ExportError(f"{table} has no latitude and longitude columns: GeoJSON needs coordinates "
                           "(incidents, events and casualty_figures have them)")
-    rows = con.execute(GEOJSON_SELECT.get(table, f'SELECT * FROM "{table}"')).to_arrow_table().to_pylist()
+    rows = con.sql(GEOJSON_SELECT.get(table, f'SELECT * FROM "{table}"')).to_arrow_table().to_pylist()
     features = [_feature(row) for row in rows]
     out.write_text(json.dumps({"type": "FeatureCollection", "features": features}, default=_plain,
                               ensure_ascii=False), encoding="utf-8")
