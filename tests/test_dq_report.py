@@ -7,8 +7,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
-
 from test_validate import SLOVIANSK, article, articles
+
 from transforms.dq_report import write_report
 from transforms.validate import build_data_docs, validate
 
@@ -32,11 +32,11 @@ class Report(HTMLParser):
         attrs = dict(attrs)
         if "id" in attrs:
             self.ids.add(attrs["id"])
-        if tag == "a":
+        if tag == "a" and "href" in attrs:
             self.hrefs.append(attrs["href"])
         elif tag == "section" and "data-run" in attrs:
             self._run = self.runs[attrs["data-run"]] = {"status": attrs["data-status"], "tables": {}}
-        elif tag == "details":
+        elif tag == "details" and "data-table" in attrs:
             self._table = self._run["tables"][attrs["data-table"]] = {"status": attrs["data-status"], "rows": []}
         elif tag == "tr" and self._table is not None:
             self._row = []

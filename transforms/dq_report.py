@@ -23,6 +23,8 @@ from transforms import validate
 REPORT = "report.html"
 RESULTS_DIR = Path("gx", "uncommitted", "validations")
 PASSED, WARNINGS, FAILED = "passed", "warnings", "failed critical"
+# Every expectation met, yet some rows were quarantined (or files rejected): never shown as passed.
+DROPPED = "rows dropped"
 SAMPLE_VALUES = 5
 MAX_RUNS = 100
 VALUE_CHARS = 80
@@ -53,13 +55,14 @@ class TableValidation:
     checks: list[Check]
     page: str        # GX's validation page, relative to docs_dir
     suite_page: str  # GX's suite page, relative to docs_dir
+    dropped: int = 0  # rows of this table (files, for articles) the run quarantined
 
     @property
     def status(self) -> str:
         failed = [c for c in self.checks if not c.success]
         if any(c.severity == "critical" for c in failed):
             return FAILED
-        return WARNINGS if failed else PASSED
+        return WARNINGS if failed else DROPPED if self.dropped else PASSED
 
     @property
     def rows(self) -> int | None:
@@ -81,8 +84,9 @@ class Run:
         return _worst(v.status for v in self.validations)
 
 
-def write_report(docs_dir: Path) -> Path:
-    """Write ``docs_dir/report.html`` from every validation result under ``docs_dir/gx``; return its path."""
+def write_report(docs_dir: Path, warehouse_path: Path | None = None) -> Path:
+    """Write ``docs_dir/report.html`` from every validation result under ``docs_dir/gx`` and, given a
+    warehouse, what it dropped, its plots, map and top incidents first; return the page's path."""
     docs_dir = Path(docs_dir)
     results_dir = docs_dir / RESULTS_DIR
     validations = [_read_validation(path, results_dir) for path in _recent(results_dir, MAX_RUNS)]
@@ -92,7 +96,14 @@ def write_report(docs_dir: Path) -> Path:
     ordered = sorted((Run(name, sorted(vs, key=lambda v: v.validated_at)) for name, vs in runs.items()),
                      key=lambda r: r.validated_at, reverse=True)
     report = docs_dir / REPORT
-    report.write_text(_page(ordered, datetime.now(timezone.utc)), encoding="utf-8")
+    ledger = None
+    if warehouse_path is not None and Path(warehouse_path).exists():
+        from transforms import config, ledger_report
+
+        ledger = ledger_report.sections(Path(warehouse_path), config.settings().basemap)
+        for v in validations:
+            v.dropped = ledger.dropped_by.get((v.run, v.table), 0)
+    report.write_text(_page(ordered, datetime.now(timezone.utc), ledger), encoding="utf-8")
     return report
 
 
@@ -158,7 +169,7 @@ def _shown(value) -> str:
 
 def _worst(statuses) -> str:
     statuses = set(statuses)
-    return next((s for s in (FAILED, WARNINGS) if s in statuses), PASSED)
+    return next((s for s in (FAILED, WARNINGS, DROPPED) if s in statuses), PASSED)
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -213,28 +224,43 @@ td.result.ok { color: #116329; font-weight: 400; }
                display: inline-block; }
 .error { color: #a40e26; }
 footer { margin-top: 32px; }
+section.status, section.plots, section.incidents { background: #fff; border: 1px solid #d1d9e0; border-radius: 8px;
+          margin: 16px 0 20px; padding: 16px 20px; }
+section h3 { font-size: 15px; margin: 14px 0 6px; }
+.verdict { font-weight: 600; padding: 8px 12px; border-radius: 6px; border: 1px solid transparent; }
+.runs-title { margin: 28px 0 12px; }
+.plotly-graph-div { margin: 8px 0 16px; }
+details.incident summary .muted { margin-left: 8px; }
+.summary-sentence { margin: 8px 12px; font-style: italic; }
+td.nowrap { white-space: nowrap; }
 """
 
-_BADGE_CLASS = {PASSED: "passed", WARNINGS: "warnings", FAILED: "failed"}
+_BADGE_CLASS = {PASSED: "passed", WARNINGS: "warnings", DROPPED: "warnings", FAILED: "failed"}
 
 
-def _page(runs: list[Run], built_at: datetime) -> str:
+def _page(runs: list[Run], built_at: datetime, ledger=None) -> str:
     validations = [v for r in runs for v in r.validations]
-    counts = {s: sum(v.status == s for v in validations) for s in (PASSED, WARNINGS, FAILED)}
+    counts = {s: sum(v.status == s for v in validations) for s in (PASSED, WARNINGS, DROPPED, FAILED)}
     rate = f"{100 * counts[PASSED] / len(validations):.0f}%" if validations else "–"
+    # A suite can pass while its few bad rows were quarantined: the rate never hides them.
+    dropped = f"; {counts[DROPPED]} with rows or files dropped (see Status)" if counts[DROPPED] else ""
     totals = [
         ("Runs", str(len(runs))),
         ("Validations", str(len(validations))),
-        ("Pass rate", rate, f"{counts[PASSED]} of {len(validations)} met every expectation"),
+        ("Pass rate", rate, f"{counts[PASSED]} of {len(validations)} met every expectation{dropped}"),
         ("With warnings", str(counts[WARNINGS])),
         ("Failed critical", str(counts[FAILED])),
     ]
     body = [
-        "<h1>warledger data quality</h1>",
+        "<h1>warledger data quality and incidents</h1>",
+        ledger.status if ledger else "",
         f'<p class="muted">Built {_when(built_at)} from the Great Expectations validation results kept in '
         f"<code>{escape(RESULTS_DIR.as_posix())}</code>. Newest run first.</p>",
         '<div class="totals">', *(_total(*t) for t in totals), "</div>",
     ]
+    if ledger:
+        body.append(ledger.analysis)
+    body.append('<h2 class="runs-title" id="runs">Validation runs (Great Expectations Data Docs)</h2>')
     if runs:
         body += [_overview(runs), *(_run(r, i, open_all=i == 0) for i, r in enumerate(runs))]
     else:

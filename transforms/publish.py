@@ -88,7 +88,7 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     failures = [f"{c.table}: {name}" for c in checks for name in c.critical_failures(min_bad_rows)]
     if failures:
         warehouse.record_failed_validation(warehouse_path, dq)
-        docs = build_data_docs(Path(docs_dir), run_id, checks)
+        docs = build_data_docs(Path(docs_dir), run_id, checks, warehouse_path)
         raise DataQualityError(
             f"publish of run {run_id} stopped, the warehouse is unchanged: critical expectation(s) failed: "
             + "; ".join(failures) + f". Data Docs: {docs}")
@@ -108,7 +108,7 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     )
     loaded = warehouse.merge(warehouse_path, run_id, rows, dq, files, replace=replace)
     # After the commit: the report never shows a run the warehouse does not hold.
-    docs = build_data_docs(Path(docs_dir), run_id, checks)
+    docs = build_data_docs(Path(docs_dir), run_id, checks, warehouse_path)
     return {**summary, "validation_quarantined": len(rejected) - len(quarantine),
             "critical_failures": [], "loaded": loaded, "data_docs": str(docs)}
 

@@ -198,13 +198,14 @@ def _results_frame(
 
 
 def build_data_docs(
-    docs_dir: Path, run_id: str, validations: list[Validation] | None = None
+    docs_dir: Path, run_id: str, validations: list[Validation] | None = None, warehouse: Path | None = None
 ) -> Path:
     """Add ``validations`` to the Data Docs site in ``docs_dir`` under ``run_id``; return the
     offline data-quality report, ``docs_dir/report.html``.
 
     Only the new validations' pages are rendered, but the index and the report list every
     run kept in ``docs_dir/gx``. With no validations the whole site is rebuilt from that store.
+    Given the ``warehouse``, the report opens with what it dropped, plots, a map and its top incidents.
     GX's index.html needs CDN scripts to show anything; the report needs nothing (dq_report).
     """
     # Imported here, not at the top: dq_report names expectations with this module's expectation_name.
@@ -215,7 +216,7 @@ def build_data_docs(
     identifiers = [_store_validation(context, run_id, v) for v in validations or []]
     suites = {ExpectationSuiteIdentifier(name=v.table) for v in validations or []}
     context.build_data_docs(resource_identifiers=[*identifiers, *suites] or None)
-    return write_report(docs_dir)
+    return write_report(docs_dir, warehouse)
 
 
 def _store_validation(

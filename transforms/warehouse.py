@@ -7,6 +7,7 @@ for the results of a publish that stopped. Everything else opens it read-only.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,9 +17,14 @@ from typing import NamedTuple
 import duckdb
 import pandas as pd
 
-DDL = Path(__file__).resolve().parent / "warehouse.sql"
+from transforms import incidents
+
+HERE = Path(__file__).resolve().parent
+DDL = HERE / "warehouse.sql"
+# The tables first, then the marts over them (views only).
+SCHEMA = (DDL, HERE / "marts.sql")
 TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "events", "event_mentions",
-          "quarantine", "dq_results", "landing_files"]
+          "quarantine", "dq_results", "landing_files", "incidents", "incident_casualties", "incident_members"]
 # Rows that belong to an article version: replaced together when the article changes.
 ARTICLE_TABLES = {"sentences": "sentences", "figures": "casualty_figures", "events": "events",
                   "mentions": "event_mentions"}
@@ -49,10 +55,62 @@ def columns(table: str) -> list[str]:
     """A table's columns in DDL order, less the run_id that loading adds: the DDL is their one source."""
     con = duckdb.connect()
     try:
-        con.execute(DDL.read_text())
+        con.execute(schema())
         return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "run_id"]
     finally:
         con.close()
+
+
+@lru_cache(maxsize=None)
+def schema() -> str:
+    """The DDL of every table and mart, then COMMENT ON for each from its own SQL comments."""
+    texts = [p.read_text(encoding="utf-8") for p in SCHEMA]
+    return "\n".join(texts + [comments(t) for t in texts])
+
+
+_CREATE = re.compile(r"^CREATE (?:OR REPLACE )?(TABLE|VIEW)(?: IF NOT EXISTS)? (\w+)")
+_TABLE_COLUMN = re.compile(r"^ {4}(\w+)\s+[A-Z]")
+_VIEW_COLUMN = re.compile(r"(\w+)\s*,?\s*$")
+
+
+def comments(ddl: str) -> str:
+    """COMMENT ON statements from a DDL file's comments, so that ``duckdb_columns()`` explains every
+    column: a relation's comment is the comment block just above its CREATE; a table column's, the
+    comment on its line (and its continuation lines); a view column's, the comment after its ``AS name``."""
+    out: list[str] = []
+    block: list[str] = []
+    relation = kind = column = None
+    notes: dict[str, list[str]] = {}
+
+    def flush() -> None:
+        out.extend(f"COMMENT ON COLUMN {relation}.{c} IS {_quoted(' '.join(t))};" for c, t in notes.items())
+        notes.clear()
+
+    for line in ddl.splitlines():
+        if line.startswith("--"):
+            block.append(line[2:].strip())
+            continue
+        code, _, note = line.partition(" -- ")
+        if created := _CREATE.match(line):
+            kind, relation = created.groups()
+            column = None
+            if block:
+                out.append(f"COMMENT ON {kind} {relation} IS {_quoted(' '.join(block))};")
+        elif relation and kind == "TABLE" and (started := _TABLE_COLUMN.match(code)):
+            column = started.group(1)
+        elif relation and kind == "VIEW" and note and (named := _VIEW_COLUMN.search(code)):
+            column = named.group(1)
+        block = []
+        if relation and note and column:
+            notes.setdefault(column, []).append(note.strip())
+        if relation and code.rstrip().endswith(";"):
+            flush()
+            relation = column = None
+    return "\n".join(out)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
@@ -72,7 +130,7 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> 
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     if not read_only:
-        con.execute(DDL.read_text())
+        con.execute(schema())
     return con
 
 
@@ -112,6 +170,8 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
             if files is not None:
                 con.register("new_files", files)
             _merge(con, run_id, rows, replace)
+            # From the whole warehouse, so a new article's report updates the incident it tells of.
+            incidents.rebuild(con)
             # A publish that stopped and now went through: its old failures no longer describe the run.
             con.execute("DELETE FROM dq_results WHERE run_id = ? AND NOT success", [run_id])
             record_results(con, dq_results)
