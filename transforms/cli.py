@@ -1,4 +1,8 @@
-"""The ``warledger`` command: the pipeline without Airflow, and a look at the warehouse."""
+"""The ``warledger`` command: the pipeline without Airflow, and a look at the warehouse.
+
+Each command imports what it needs when it runs (spaCy, GX and DuckDB take seconds to import),
+so ``--help`` and ``sql`` start at once.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from transforms import config, warehouse
-from transforms.publish import DataQualityError
-from transforms.pipeline import RunOptions, run
+from transforms import config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report(bench(args.input, cfg)))
         return 0
     if args.command == "sql":
+        from transforms import warehouse
+
         if not cfg.warehouse.exists():
             parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
         con = warehouse.connect(cfg.warehouse, read_only=True)
@@ -66,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
             con.close()
         return 0
     if args.command == "run":
+        from transforms.pipeline import RunOptions, run
+        from transforms.publish import DataQualityError
+
         source = args.input or cfg.landing
         if not source.exists():
             parser.error(f"--input: {source} does not exist")
@@ -90,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summary(cfg: config.Settings) -> str:
+    from transforms import warehouse
+
     lines = [f"warehouse: {cfg.warehouse}"]
     if cfg.warehouse.exists():
         con = warehouse.connect(cfg.warehouse, read_only=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from transforms import nlp, staging, warehouse
+from transforms import prefilter, staging, warehouse
 from transforms.casualties import Figure, extract_figures
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.ingest import sha1
@@ -37,15 +37,16 @@ class Extracted:
 
 def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extracted:
     """Casualty figures, events and event mentions of the given sentences."""
-    language = nlp.load(model)
     meta = articles.set_index("article_id")[["published_date", "content_hash", "title", "body"]].to_dict("index")
     hints = {a: country_hint(f"{m['title']}\n{m['body']}") for a, m in meta.items()}
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
     keys = sentences[["article_id", "sentence_index"]].itertuples(index=False)
-    docs = language.pipe(sentences["text"].tolist(), batch_size=PIPE_BATCH)
+    docs = prefilter.parse(model, sentences["text"].tolist(), PIPE_BATCH)
     for (article_id, index), doc in zip(keys, docs):
+        if doc is None:
+            continue                                    # no trigger word: nothing to read
         index = int(index)
         published = _as_date(meta[article_id]["published_date"])
         facts = read_facts(doc[:], published, hints[article_id])

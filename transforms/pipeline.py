@@ -12,7 +12,6 @@ import pandas as pd
 
 from transforms import staging, warehouse
 from transforms.config import Settings
-from transforms.extract import extract_batch
 from transforms.ingest import file_digest, ingest_files, landing_files
 from transforms.publish import publish_run, with_quarantine_ids
 
@@ -87,6 +86,8 @@ def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.Da
 
 def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions()) -> dict:
     """The whole path without Airflow: stage, extract each batch, publish."""
+    from transforms.extract import extract_batch  # spaCy: only when there is something to read
+
     for batch in stage(input_path, cfg, run_id, options):
         extract_batch(batch, cfg.spacy_model)
     return publish_run(cfg, run_id)

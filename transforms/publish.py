@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from transforms import staging, warehouse
 from transforms.config import Settings
 from transforms.ingest import ARTICLE_COLUMNS, QUARANTINE_COLUMNS, SENTENCE_COLUMNS, sha1
-from transforms.validate import Validation, build_data_docs, validate
+
+if TYPE_CHECKING:
+    from transforms.validate import Validation
 
 STAGED_QUARANTINE_COLUMNS = QUARANTINE_COLUMNS + ["quarantine_id"]
 
@@ -59,6 +62,9 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         loaded = warehouse.merge(warehouse_path, run_id, warehouse.Rows(articles, sentences, quarantine=quarantine),
                                  pd.DataFrame(), files) if len(files) else {t: 0 for t in warehouse.TABLES}
         return {**summary, "loaded": loaded, "data_docs": None, "critical_failures": []}
+
+    # Only now: Great Expectations takes seconds to import, and an hourly run that found nothing never needs it.
+    from transforms.validate import build_data_docs, validate
 
     checked_articles = validate("articles", articles, run_id)
     good = checked_articles.passed[["article_id", "published_date"]]
