@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             parser.error(f"--since/--until: {err}")
         try:
-            result = run(source, cfg, run_id, options)
+            result = run(source, cfg, run_id, options, progress=_progress_bar)
         except DataQualityError as err:
             print(err, file=sys.stderr)
             return 1
@@ -112,6 +112,13 @@ def summary(cfg: config.Settings) -> str:
     index = cfg.docs / "report.html"
     lines.append(f"data-quality report: {index if index.exists() else '(not built yet)'}")
     return "\n".join(lines)
+
+
+def _progress_bar(batches: list[str]):
+    """A bar on stderr for runs long enough to wait on (shown after 3 s, only on a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(batches, desc="extract", unit="batch", delay=3, disable=None, file=sys.stderr)
 
 
 def _settings(args) -> config.Settings:

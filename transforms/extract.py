@@ -8,6 +8,8 @@ several sentences often tell of one strike.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,9 @@ GEO_COLUMNS = ["geonameid", "latitude", "longitude", "country_code", "admin1", "
 FIGURE_COLUMNS = warehouse.columns("casualty_figures")
 EVENT_COLUMNS = warehouse.columns("events")
 MENTION_COLUMNS = warehouse.columns("event_mentions")
+# nlp.pipe batch and one process: chosen by `bench/throughput.py --sweep` (a second process loses, see README).
 PIPE_BATCH = 256
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -86,10 +90,14 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
 def extract_batch(batch_dir: str, model: str) -> str:
     """Read a staged batch, write its figures and events beside it, return the folder (the XCom value)."""
     folder = Path(batch_dir)
-    out = extract(staging.read(folder / staging.ARTICLES), staging.read(folder / staging.SENTENCES), model)
+    start = time.perf_counter()
+    articles, sentences = staging.read(folder / staging.ARTICLES), staging.read(folder / staging.SENTENCES)
+    out = extract(articles, sentences, model)
     staging.write(out.figures, folder / staging.FIGURES)
     staging.write(out.events, folder / staging.EVENTS)
     staging.write(out.mentions, folder / staging.MENTIONS)
+    log.info("extracted %s: %d articles, %d sentences, %d figures, %d events, %.1f s", folder.name, len(articles),
+             len(sentences), len(out.figures), len(out.events), time.perf_counter() - start)
     return batch_dir
 
 

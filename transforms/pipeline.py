@@ -7,6 +7,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -84,10 +85,11 @@ def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.Da
     return frame[~pd.Series(known, index=frame.index, dtype=bool)]
 
 
-def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions()) -> dict:
-    """The whole path without Airflow: stage, extract each batch, publish."""
+def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions(),
+        progress: Callable[[list[str]], Iterable[str]] = iter) -> dict:
+    """The whole path without Airflow: stage, extract each batch (through ``progress``, e.g. a bar), publish."""
     from transforms.extract import extract_batch  # spaCy: only when there is something to read
 
-    for batch in stage(input_path, cfg, run_id, options):
+    for batch in progress(stage(input_path, cfg, run_id, options)):
         extract_batch(batch, cfg.spacy_model)
     return publish_run(cfg, run_id)
