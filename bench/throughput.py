@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from transforms import benchmark, config  # noqa: E402
+from transforms import benchmark, config
 
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "guardian_nyt_ukraine_2022.jsonl"
@@ -82,7 +82,7 @@ def sweep(corpus: Path, cfg: config.Settings) -> int:
 
     texts = ingest_files([corpus], cfg.max_file_mb).frames()[1]["text"].tolist()
     gate = prefilter.gate(cfg.spacy_model)
-    docs, needed = gate.split(texts)
+    _, needed = gate.split(texts)
     passed = [t for t, n in zip(texts, needed) if n]
     words = sum(len(t.split()) for t in passed)
     print(f"gate: {len(passed):,} of {len(texts):,} sentences need the parser ({len(passed) / len(texts):.0%})")

@@ -60,7 +60,7 @@ def test_sentences_without_a_trigger_word_yield_nothing():
     texts = split_sentences(SAMPLE_ARTICLE.read_text(encoding="utf-8"))
     for line in islice(CORPUS.open(encoding="utf-8"), 0, 400, 20):
         texts += split_sentences(json.loads(line)["text"])
-    docs, needed = prefilter.gate(MODEL).split(texts)
+    _, needed = prefilter.gate(MODEL).split(texts)
     skipped = [t for t, need in zip(texts, needed) if not need]
     assert skipped and len(skipped) < len(texts)
     for doc in nlp.load(MODEL).pipe(skipped):
@@ -110,3 +110,22 @@ def test_benchmark_repeats_the_corpus_as_distinct_articles(tmp_path):
     assert len(list(landing.glob("*.jsonl"))) == 2
     articles = ingest_files(sorted(landing.glob("*.jsonl")), 20).frames()[0]
     assert len(articles) == n and articles["article_id"].is_unique
+
+
+def test_staging_through_object_storage_by_url(workspace, tmp_path, gold):
+    """WARLEDGER_STAGING as a URL: run folders go through Airflow's ObjectStoragePath, the run is the same."""
+    from dataclasses import replace
+
+    from airflow.sdk import ObjectStoragePath
+
+    from conftest import query
+    from transforms import staging
+    from transforms.pipeline import run
+
+    cfg = replace(workspace, staging=f"file://{tmp_path}/shared-staging")
+    folder = staging.run_dir(cfg.staging, "by_url")
+    assert isinstance(folder, ObjectStoragePath)
+    result = run(SAMPLE_ARTICLE, cfg, "by_url")
+    assert result["loaded"]["casualty_figures"] == len(gold["casualty_figures"])
+    assert (tmp_path / "shared-staging" / "by_url" / "batch_00000" / staging.FIGURES).exists()
+    assert len(query(cfg.warehouse, "SELECT * FROM casualty_figures")) == len(gold["casualty_figures"])

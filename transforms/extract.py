@@ -12,7 +12,6 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -89,7 +88,7 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
 
 def extract_batch(batch_dir: str, model: str) -> str:
     """Read a staged batch, write its figures and events beside it, return the folder (the XCom value)."""
-    folder = Path(batch_dir)
+    folder = staging.location(batch_dir)
     start = time.perf_counter()
     articles, sentences = staging.read(folder / staging.ARTICLES), staging.read(folder / staging.SENTENCES)
     out = extract(articles, sentences, model)

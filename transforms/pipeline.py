@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -46,8 +45,7 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     """
     staging.prune(cfg.staging, cfg.staging_keep_days)
     folder = staging.run_dir(cfg.staging, run_id)
-    if folder.exists():
-        shutil.rmtree(folder)
+    staging.remove(folder)
     folder.mkdir(parents=True)
 
     files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb),

@@ -41,9 +41,9 @@ def publish_run(cfg: Settings, run_id: str) -> dict:
 def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, replace: bool = False,
             min_bad_rows: int = 1) -> dict:
     """Validate and load everything staged under ``run_folder``; return the run's summary."""
-    folder = Path(run_folder)
+    folder = staging.location(run_folder)
     batches = sorted(str(p) for p in folder.glob("batch_*") if p.is_dir())
-    unextracted = [b for b in batches if not all((Path(b) / name).exists() for name in staging.EXTRACTED)]
+    unextracted = [b for b in batches if not all((staging.location(b) / name).exists() for name in staging.EXTRACTED)]
     if unextracted:
         # A skipped or force-succeeded extract must not load articles that would never be read again.
         raise RuntimeError(f"run {run_id}: batch(es) not extracted: {', '.join(unextracted)}")
