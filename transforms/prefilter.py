@@ -35,7 +35,9 @@ def trigger_phrases() -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     for source in vocab.rows(GATE):
         for row in _source_rows(source):
             cells = row[source["column"]].split(source["separator"]) if source["separator"] else [row[source["column"]]]
-            for words in (cell.lower().split() for cell in cells):
+            # "gun" counts only with its partner "down" somewhere in the sentence
+            partner = row[source["with"]].lower().split() if source["with"] else []
+            for words in (cell.lower().split() + partner for cell in cells):
                 if len(words) == 1:
                     singles.add(words[0])
                 elif words:
@@ -49,8 +51,9 @@ def _source_rows(source: dict[str, str]) -> list[dict[str, str]]:
         rows = vocab.rows(name)
     except FileNotFoundError:
         raise RuntimeError(f"vocab/{GATE}.csv names vocab/{name}.csv, which does not exist") from None
-    if rows and column not in rows[0]:
-        raise RuntimeError(f"vocab/{GATE}.csv names column {column!r} of vocab/{name}.csv, which has none")
+    for col in filter(None, (column, source["with"])):
+        if rows and col not in rows[0]:
+            raise RuntimeError(f"vocab/{GATE}.csv names column {col!r} of vocab/{name}.csv, which has none")
     return [r for r in rows if not source["role"] or r.get("role") == source["role"]]
 
 
@@ -67,6 +70,9 @@ class SentenceGate:
                        for pos in UNIVERSAL_POS if pos.lower() in rules or pos.lower() in exceptions]
         self.ruler_lemmas, self.ruler_anywhere = _ruler_lemmas(language)
         self._readings: dict[str, frozenset[str]] = {}
+        self.phrase_words = frozenset().union(*self.phrases)
+        # per word (its lowercase hash): True for a trigger, else the phrase words it may be
+        self._words: dict[int, bool | frozenset[str]] = {}
 
     def readings(self, lower: str) -> frozenset[str]:
         """Every lemma the pipeline could give a word, whatever its tag: a superset of what
@@ -84,10 +90,14 @@ class SentenceGate:
     def needs_parse(self, doc: Doc) -> bool:
         seen: set[str] = set()
         for token in doc:
-            forms = self.readings(token.lower_)
-            if not forms.isdisjoint(self.singles):
+            word = self._words.get(token.lower)
+            if word is None:
+                forms = self.readings(token.lower_)
+                word = self._words[token.lower] = not forms.isdisjoint(self.singles) or forms & self.phrase_words
+            if word is True:
                 return True
-            seen |= forms
+            if word:
+                seen |= word
         return any(phrase <= seen for phrase in self.phrases)
 
     def split(self, texts: Iterable[str]) -> tuple[list[Doc], list[bool]]:
