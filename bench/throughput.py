@@ -56,22 +56,26 @@ def main() -> int:
     print(benchmark.report(result))
     if args.no_bare:
         run = result.measure("ingest", "extract", "publish")
-        print(f"run_articles_per_s={run.articles / run.seconds:.3f} peak_rss_mib={benchmark.peak_rss_mib():.0f}")
+        print(f"run_articles_per_s={run.articles / run.seconds:.3f} cpu_articles_per_s={run.articles / run.cpu_seconds:.3f} "
+              f"peak_rss_mib={benchmark.peak_rss_mib():.0f}")
     return 0
 
 
 def scaling(sizes: list[int], corpus: Path) -> int:
     """Each size in a fresh process, so that each peak RSS is its own."""
-    rates = {}
+    rates, cpu_rates = {}, {}
     for n in sizes:
         out = subprocess.run([sys.executable, __file__, "--articles", str(n), "--corpus", str(corpus),
                               "--skip-eval", "--no-bare"], capture_output=True, text=True, check=True).stdout
         print(out.strip(), flush=True)
-        rate, rss = re.search(r"run_articles_per_s=([\d.]+) peak_rss_mib=(\d+)", out).groups()
-        rates[n] = float(rate)
-        print(f"scaling {n} articles: {float(rate):.2f} articles/s, peak RSS {rss} MiB", flush=True)
-    spread = (max(rates.values()) - min(rates.values())) / max(rates.values())
-    print("scaling " + " ".join(f"{n}={r:.2f}" for n, r in rates.items()) + f" spread={spread:.1%}")
+        rate, cpu_rate, rss = re.search(
+            r"run_articles_per_s=([\d.]+) cpu_articles_per_s=([\d.]+) peak_rss_mib=(\d+)", out).groups()
+        rates[n], cpu_rates[n] = float(rate), float(cpu_rate)
+        print(f"scaling {n} articles: {rates[n]:.2f} articles/s ({cpu_rates[n]:.2f} per CPU second), "
+              f"peak RSS {rss} MiB", flush=True)
+    for name, table in (("articles/s", rates), ("articles per CPU second", cpu_rates)):
+        spread = (max(table.values()) - min(table.values())) / max(table.values())
+        print(f"scaling {name}: " + " ".join(f"{n}={r:.2f}" for n, r in table.items()) + f" spread={spread:.1%}")
     return 0
 
 
