@@ -26,7 +26,8 @@ GEO_COLUMNS = ["geonameid", "latitude", "longitude", "country_code", "admin1", "
 FIGURE_COLUMNS = warehouse.columns("casualty_figures")
 EVENT_COLUMNS = warehouse.columns("events")
 MENTION_COLUMNS = warehouse.columns("event_mentions")
-# nlp.pipe batch and one process: chosen by `bench/throughput.py --sweep` (a second process loses, see README).
+# One process: n_process=2 parsed 2,300-2,500 words/s against 3,000 for one (pickling docs back costs more
+# than the second core gives). `bench/throughput.py --sweep` re-measures batch sizes and process counts.
 PIPE_BATCH = 256
 log = logging.getLogger(__name__)
 
