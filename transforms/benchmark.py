@@ -1,56 +1,150 @@
-"""Throughput and memory of the pipeline on a real input: figures printed, never asserted.
+"""Throughput and memory of the pipeline against the bare spaCy pipeline: figures printed, never asserted.
 
-Each stage is timed on its own (ingest, extraction, publish) into a throwaway
-warehouse, so a change to the extraction rules shows up in its own line.
+One process, three measurements over the same sentences, so that the machine's load (shared,
+noisy) cancels out of their ratios:
+
+(a) bare ``nlp.pipe`` with the full pipeline over every sentence;
+(b) warledger's extraction alone (the extract stage of (c): read a batch, gate, parse, rules, write);
+(c) the whole ``warledger run`` (ingest, extract, validate, load) into a throwaway warehouse.
+
+The model and the gazetteer are loaded before any clock starts (once per process, as a worker does).
 """
 
 from __future__ import annotations
 
+import json
 import resource
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from transforms import nlp, staging
 from transforms.config import Settings
-from transforms.extract import extract_batch
-from transforms.pipeline import stage
-from transforms.places import gazetteer
-from transforms.publish import publish_run
+
+FILE_ARTICLES = 250     # articles per landing file: copies of the corpus stay under WARLEDGER_MAX_FILE_MB
 
 
-def bench(input_path: Path, cfg: Settings) -> dict:
+class Clock:
+    """Wall and CPU seconds since it started: CPU time barely moves with the load of a shared machine."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        return time.perf_counter() - self.wall, time.process_time() - self.cpu
+
+
+@dataclass
+class Measure:
+    seconds: float
+    articles: int
+    words: int
+    cpu_seconds: float = 0.0
+
+    def line(self, name: str) -> str:
+        return (f"{name:<34} {self.seconds:9.1f} s {self.articles / self.seconds:9.2f} articles/s "
+                f"{self.words / self.seconds:10,.0f} words/s  (CPU {self.cpu_seconds:.1f} s)")
+
+
+@dataclass
+class Result:
+    articles: int
+    sentences: int
+    words: int
+    stages: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    bare: Measure | None = None
+
+    def measure(self, *stages: str) -> Measure:
+        return Measure(sum(self.stages[s] for s in stages), self.articles, self.words, sum(self.cpu[s] for s in stages))
+
+
+def repeat_corpus(corpus: Path, n: int, landing: Path) -> Path:
+    """The corpus's records repeated to ``n`` articles; each copy has its own URL, so its own article id."""
+    lines = [line for line in corpus.read_text(encoding="utf-8").split("\n") if line.strip()]
+    landing.mkdir(parents=True, exist_ok=True)
+    for start in range(0, n, FILE_ARTICLES):
+        out = []
+        for i in range(start, min(n, start + FILE_ARTICLES)):
+            record = json.loads(lines[i % len(lines)])
+            record["url"] = f"https://bench.example/{i // len(lines)}/{record.get('id') or i % len(lines)}"
+            out.append(json.dumps(record))
+        (landing / f"bench_{start // FILE_ARTICLES:05d}.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return landing
+
+
+def run_stages(input_path: Path, cfg: Settings, bare: bool = True) -> Result:
+    """Time (a) and each stage of (c) on one input; (b) is (c)'s extract stage."""
+    from transforms import nlp, prefilter, staging
+    from transforms.extract import PIPE_BATCH, extract_batch
+    from transforms.pipeline import stage
+    from transforms.places import gazetteer
+    from transforms.publish import publish_run
+
+    nlp.load(cfg.spacy_model)
+    prefilter.gate(cfg.spacy_model)
+    gazetteer()
+    clock = Clock()
+    batches = stage(input_path, cfg, "bench")
+    ingest = clock.lap()
+    texts = staging.read_batches(batches, staging.SENTENCES)["text"].tolist()
+    result = Result(staging.count_rows(batches, staging.ARTICLES), len(texts), sum(len(t.split()) for t in texts))
+    if bare:
+        clock = Clock()
+        for _ in nlp.load(cfg.spacy_model).pipe(texts, batch_size=PIPE_BATCH):
+            pass
+        wall, cpu = clock.lap()
+        result.bare = Measure(wall, result.articles, result.words, cpu)
+    del texts
+    clock = Clock()
+    for batch in batches:
+        extract_batch(batch, cfg.spacy_model)
+    extract = clock.lap()
+    result.counts = {name: staging.count_rows(batches, f) for name, f in
+                     (("figures", staging.FIGURES), ("events", staging.EVENTS), ("mentions", staging.MENTIONS))}
+    clock = Clock()
+    summary = publish_run(cfg, "bench")
+    publish = clock.lap()
+    result.counts["rows_loaded"] = sum(summary["loaded"].values())
+    laps = {"ingest": ingest, "extract": extract, "publish": publish}
+    result.stages = {k: wall for k, (wall, _) in laps.items()}
+    result.cpu = {k: cpu for k, (_, cpu) in laps.items()}
+    return result
+
+
+def bench(input_path: Path, cfg: Settings, bare: bool = True) -> Result:
     with tempfile.TemporaryDirectory(prefix="warledger-bench-") as tmp:
         cfg = replace(cfg, warehouse=Path(tmp) / "w.duckdb", staging=Path(tmp) / "staging", docs=Path(tmp) / "docs")
-        timings = {}
-        start = time.perf_counter()
-        nlp.load(cfg.spacy_model)
-        gazetteer()
-        timings["load_s"] = time.perf_counter() - start     # model and gazetteer, once per process
-
-        start = time.perf_counter()
-        batches = stage(input_path, cfg, "bench")
-        timings["ingest_s"] = time.perf_counter() - start
-
-        start = time.perf_counter()
-        for batch in batches:
-            extract_batch(batch, cfg.spacy_model)
-        timings["extract_s"] = time.perf_counter() - start
-
-        articles, sentences, figures = (staging.count_rows(batches, name)
-                                        for name in (staging.ARTICLES, staging.SENTENCES, staging.FIGURES))
-        start = time.perf_counter()
-        publish_run(cfg, "bench")
-        timings["publish_s"] = time.perf_counter() - start
-
-    return {
-        "articles": articles, "sentences": sentences, "figures": figures, **timings,
-        "sentences_per_s": sentences / timings["extract_s"] if timings["extract_s"] else 0.0,
-        "articles_per_s_end_to_end": articles / (timings["ingest_s"] + timings["extract_s"] + timings["publish_s"]),
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+        return run_stages(input_path, cfg, bare)
 
 
-def report(result: dict) -> str:
-    return "\n".join(f"{k:>28}: {v:,.2f}" if isinstance(v, float) else f"{k:>28}: {v:,}" for k, v in result.items())
+def bench_corpus(corpus: Path, n: int, cfg: Settings, bare: bool = True) -> Result:
+    with tempfile.TemporaryDirectory(prefix="warledger-landing-") as tmp:
+        return bench(repeat_corpus(corpus, n, Path(tmp)), cfg, bare)
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def report(result: Result) -> str:
+    """The side-by-side table; its last line is the machine-readable summary."""
+    run = result.measure("ingest", "extract", "publish")
+    extract = result.measure("extract")
+    lines = [f"{result.articles:,} articles, {result.sentences:,} sentences, {result.words:,} words; "
+             + ", ".join(f"{k} {v:,}" for k, v in result.counts.items())]
+    if result.bare:
+        lines.append(result.bare.line("(a) bare nlp.pipe, full pipeline"))
+    lines.append(extract.line("(b) warledger extraction"))
+    lines.append(run.line("(c) warledger run (all stages)"))
+    lines.append("stages: " + ", ".join(f"{k} {v:.1f} s (CPU {result.cpu[k]:.1f} s)" for k, v in result.stages.items()))
+    lines.append(f"publish (validate + single-writer load): {result.counts['rows_loaded'] / result.stages['publish']:,.0f} rows/s")
+    peak = peak_rss_mib()
+    lines.append(f"peak RSS {peak:,.0f} MiB")
+    if result.bare:
+        ratio_extract, ratio_run = result.bare.seconds / extract.seconds, result.bare.seconds / run.seconds
+        lines.append(f"by CPU time: ratio_extract={result.bare.cpu_seconds / extract.cpu_seconds:.2f} "
+                     f"ratio_run={result.bare.cpu_seconds / run.cpu_seconds:.2f}")
+        lines.append(f"ratio_extract={ratio_extract:.2f} ratio_run={ratio_run:.2f} peak_rss_mib={peak:.0f}")
+    return "\n".join(lines)

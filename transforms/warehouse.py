@@ -12,10 +12,12 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from transforms import incidents
 
@@ -36,10 +38,17 @@ class Rows:
 
     articles: pd.DataFrame
     sentences: pd.DataFrame
-    figures: pd.DataFrame = field(default_factory=pd.DataFrame)
-    events: pd.DataFrame = field(default_factory=pd.DataFrame)
-    mentions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figures: pd.DataFrame = field(default_factory=lambda: _empty())
+    events: pd.DataFrame = field(default_factory=lambda: _empty())
+    mentions: pd.DataFrame = field(default_factory=lambda: _empty())
+    quarantine: pd.DataFrame = field(default_factory=lambda: _empty())
+
+
+def _empty() -> pd.DataFrame:
+    # pandas is imported by what loads rows, not by `warledger sql` (it takes most of its start-up).
+    import pandas as pd
+
+    return pd.DataFrame()
 
 
 class Known(NamedTuple):
