@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -19,6 +20,7 @@ from spacy.tokens import Span, Token
 from transforms import vocab
 from transforms.attribution import Attribution
 from transforms.dates import DateMention, find_dates
+from transforms.grammar import Grammar, Match
 from transforms.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
 from transforms.places import Place, gazetteer
 from transforms.sentence import SentenceFacts, read_facts
@@ -165,24 +167,13 @@ def _resultative_category(tok: Token, lemma: str) -> str | None:
     return _resultatives().get((tok.head.lower_, lemma))
 
 
-def _complement(verb: Token) -> Token | None:
-    """A trigger that completes a verb: "shot dead", "taken prisoner", "stabbed to death", "taken into custody"."""
-    for child in verb.children:
-        if child.dep_ in COMPLEMENT_DEPS and child.pos_ in ("ADJ", "NOUN") and category_of(child):
-            return child
-        if child.dep_ == "prep":
-            for obj in child.children:
-                if obj.dep_ == "pobj" and _resultative_category(obj, _lemma(obj)):
-                    return obj
-    return None
-
-
 def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | None = None) -> list[Figure]:
     """Every casualty figure in one sentence (a Doc or a sentence Span)."""
     if not any(category_of(t) or t.lemma_.lower() in _role("tally") for t in sent):
         return []
     facts = facts or read_facts(sent, published)
-    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q)) is not None]
+    found = pattern_matches(sent)
+    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q, found)) is not None]
     counted = {t.i for link in links for t in link.quantity.tokens} | {link.victim.i for link in links if link.victim is not None}
     links += _implicit_singles(sent, counted)
     context = _SentenceContext(sent, facts)
@@ -297,12 +288,15 @@ def _hedge_before(tokens: list[Token], i: int) -> tuple[str | None, tuple[Token,
     return None, ()
 
 
-def link_quantity(q: Quantity) -> Link | None:
-    """The trigger a quantity counts the victims of, or None when the quantity counts no one harmed."""
+def link_quantity(q: Quantity, found: dict[int, list[Match]]) -> Link | None:
+    """The trigger a quantity counts the victims of, or None when the quantity counts no one harmed.
+
+    found: the sentence's pattern matches by the token in their quantity slot.
+    """
     anchor, victim = _anchor(q)
     if victim is not None and victim.lemma_.lower() in _non_victims() or _subset(anchor):
         return None
-    trigger = _trigger_for(anchor, victim, q.head)
+    trigger = _trigger_for(anchor, found)
     if trigger is None or _hypothetical(trigger) or _negated(trigger):
         return None
     return Link(q, trigger, None if trigger == victim else victim, anchor)
@@ -339,70 +333,17 @@ def _of_objects(tok: Token) -> list[Token]:
     return [o for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
 
 
-def _trigger_for(anchor: Token, victim: Token | None, number: Token | None = None, depth: int = 0) -> Token | None:
-    """What the noun's own clause says ("12 people killed"), else its sentence ("12 people were killed"),
-    else its modifiers ("5 wounded soldiers") or its meaning ("45 deaths")."""
-    if depth > 3:
-        return None
-    clausal = _modifier(anchor, CLAUSAL_MODIFIERS)
-    if clausal is not None:
-        return clausal
-    # A date is no argument: in "eight wounded Monday" only the modifier speaks.
-    trigger = _clause_trigger(anchor, depth) if anchor.ent_type_ not in TIME_ENTS else None
-    if trigger is not None:
-        return trigger
-    trigger = _modifier(anchor, {"amod", "oprd", "acomp"}) or (number and _modifier(number, {"amod"}))
-    if trigger is not None:
-        return trigger     # "5 wounded soldiers", and the parser's "shot [dead 11] workers"
-    if victim is not None and category_of(victim):
-        return victim                  # "45 deaths", "15 casualties"
-    return None
-
-
-def _modifier(noun: Token, deps: set[str]) -> Token | None:
-    return next((c for c in noun.children if c.dep_ in deps and category_of(c)), None)
-
-
-def _clause_trigger(anchor: Token, depth: int) -> Token | None:
-    head, dep = anchor.head, anchor.dep_
-    if head == anchor:
-        return None
-    if dep == "conj":                  # "killed 5 soldiers and 3 civilians"
-        return _trigger_for(head, None, None, depth + 1)
-    if dep == "pobj":
-        return _prep_trigger(anchor)
-    if dep in ("prep", "advmod", "quantmod"):   # a hedge word stands where its noun would
-        dep = "nsubjpass" if _passive(head) else "dobj"
-    return _verb_trigger(head, dep, depth)
-
-
-def _verb_trigger(verb: Token, dep: str, depth: int = 0) -> Token | None:
-    """The trigger a verb's subject or object (dep) is the victim of."""
-    if category_of(verb):
-        if dep in OBJECT_DEPS:
-            return verb
-        if dep == "nsubj" and (_lemma(verb) in _role("intransitive") or verb.pos_ in ("ADJ", "NOUN")
-                               or _passive(verb) or _headline_passive(verb)):
-            return verb
-    # "six people were shot dead", "shot dead five civilians", "three soldiers lay dead"; not the agent of "left 11 dead".
-    victim_subject = dep == "nsubj" and _lemma(verb) in _role("intransitive") | _role("copula")
-    complement = _complement(verb) if dep in OBJECT_DEPS or victim_subject else None
-    if complement is not None:
-        return complement
-    if dep in SUBJECT_DEPS | {"dobj"} and depth < 3:
-        for clause in _sharing_clauses(verb, dep):
-            role = "dobj" if dep == "dobj" else "nsubjpass" if _passive(clause) else "nsubj"
-            trigger = _verb_trigger(clause, role, depth + 1)
-            if trigger is not None:
-                return trigger
-    if _lemma(verb) in _role("linking"):
-        if dep in SUBJECT_DEPS and _leaves_object_harmed(verb):
-            return None     # "bombers ... leaving 58 people dead": the object is harmed, not the subject
-        for child in verb.children:
-            if child.dep_ in ("dobj", "attr", "oprd", "acomp", "ccomp", "xcomp") and (trigger := _complement_trigger(child)):
-                return trigger
-        if dep in ("attr", "dobj"):
-            return _tally_argument(verb)
+def _trigger_for(anchor: Token, found: dict[int, list[Match]]) -> Token | None:
+    """The first pattern that ties the quantity to a trigger; a conjunct counts for the trigger of the
+    word it is coordinated with ("killed 5 soldiers and 3 civilians"), but not by its own meaning."""
+    slot = anchor
+    for _ in range(4):
+        for match in found.get(slot.i, ()):
+            if slot is anchor or match["trigger"] != slot:
+                return match["trigger"]
+        if slot.dep_ != "conj" or slot.head == slot or slot.ent_type_ in TIME_ENTS:
+            return None
+        slot = slot.head
     return None
 
 
@@ -413,39 +354,9 @@ def _leaves_object_harmed(verb: Token) -> bool:
             and any(c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and category_of(c) for c in children))
 
 
-def _sharing_clauses(verb: Token, dep: str) -> list[Token]:
-    """Verbs that share this verb's subject ("were shot and killed", "are feared to have been killed") or object ("shot and killed four")."""
-    deps = SHARED_SUBJECT_DEPS if dep in SUBJECT_DEPS else {"conj"}
-    own = SUBJECT_DEPS if dep in SUBJECT_DEPS else {"dobj"}
-    return [c for c in verb.children
-            if c.dep_ in deps and c.pos_ == "VERB" and not any(g.dep_ in own for g in c.children)]
-
-
 def _headline_passive(verb: Token) -> bool:
     """ "Six Rohingya Muslims killed and nine wounded": a participle with neither auxiliary nor object."""
     return verb.tag_ in ("VBD", "VBN") and not any(c.dep_ in ("aux", "dobj", "ccomp", "xcomp") for c in verb.children)
-
-
-def _complement_trigger(tok: Token) -> Token | None:
-    """ "sustained injuries", "sustained various degrees of injuries"."""
-    if category_of(tok):
-        return tok
-    return next((o for o in _of_objects(tok) if category_of(o)), None)
-
-
-def _prep_trigger(pobj: Token) -> Token | None:
-    prep = pobj.head
-    governor = prep.head
-    if prep.lower_ == "of" and category_of(governor) and governor.pos_ == "NOUN":   # "the deaths of 12 people"
-        return governor
-    if prep.lower_ == "of" and governor.lemma_.lower() in _role("tally") | {"body", "corpse"}:
-        return _tally_trigger(governor) or (governor if category_of(governor) else None)
-    if prep.lower_ in ("to", "at") and governor.pos_ in ("VERB", "AUX"):
-        return _tally_argument(governor)        # "the toll rose to 45", "put the toll at 18"
-    companion_of = _companion_verb(prep)
-    if companion_of is not None and (_person(pobj) or any(_person(o) for o in _of_objects(pobj))):
-        return _companion_trigger(companion_of)   # "was killed with four others", "detained X along with three of his associates"
-    return None
 
 
 def _companion_verb(prep: Token) -> Token | None:
@@ -463,19 +374,38 @@ def _companion_trigger(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "conj" and category_of(c)), None)
 
 
-def _tally_argument(verb: Token) -> Token | None:
-    """ "the death toll rose to 45": the subject (or object) is a tally of a trigger."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lemma_.lower() in _role("tally"):
-            return _tally_trigger(child)
-    return None
+# The named tests the pattern file's `is:`/`not:` use: what a word means, never which construction it is in.
+PREDICATES: dict[str, Callable[[Token], bool]] = {
+    "trigger": lambda t: category_of(t) is not None,
+    # whose subject is the victim: "six people died", "were killed", the headline's "Six killed"
+    "subject_victim": lambda v: (_lemma(v) in _role("intransitive") or v.pos_ in ("ADJ", "NOUN")
+                                 or _passive(v) or _headline_passive(v)),
+    # a verb whose subject a complement describes: "lay dead", "were shot dead"
+    "victim_subject_verb": lambda v: _lemma(v) in _role("intransitive") | _role("copula") or _passive(v),
+    "passive": lambda v: _passive(v),
+    "no_subject": lambda v: not any(c.dep_ in SUBJECT_DEPS for c in v.children),
+    "no_object": lambda v: not any(c.dep_ == "dobj" for c in v.children),
+    "linking": lambda v: _lemma(v) in _role("linking"),
+    "leaves_harmed": _leaves_object_harmed,
+    "resultative": lambda t: _resultative_category(t, _lemma(t)) is not None,
+    "time": lambda t: t.ent_type_ in TIME_ENTS,
+    "tally": lambda t: t.lemma_.lower() in _role("tally"),
+    "companion": lambda p: p.dep_ == "prep" and p.lower_ in _role("companion_prep"),
+    "person_like": lambda t: _person(t) or any(_person(o) for o in _of_objects(t)),
+}
 
 
-def _tally_trigger(tally: Token) -> Token | None:
-    for tok in tally.subtree:
-        if tok != tally and category_of(tok):
-            return tok
-    return None
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    return Grammar("casualties", PREDICATES)
+
+
+def pattern_matches(sent: Span) -> dict[int, list[Match]]:
+    """The casualty patterns' matches in a sentence, by the token in their quantity slot, best first."""
+    found: dict[int, list[Match]] = defaultdict(list)
+    for match in grammar().matches(sent):
+        found[match["quantity"].i].append(match)
+    return found
 
 
 def _passive(verb: Token) -> bool:
