@@ -19,6 +19,7 @@ from transforms.casualties import Figure, extract_figures
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.ingest import sha1
 from transforms.places import Place, country_hint
+from transforms.attribution import Speakers
 from transforms.sentence import read_facts
 
 GEO_COLUMNS = ["geonameid", "latitude", "longitude", "country_code", "admin1", "admin1_name", "geo_precision"]
@@ -43,12 +44,13 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
+    speakers: dict[str, Speakers] = defaultdict(Speakers)
     keys = sentences[["article_id", "sentence_index"]].itertuples(index=False)
     docs = language.pipe(sentences["text"].tolist(), batch_size=PIPE_BATCH)
     for (article_id, index), doc in zip(keys, docs):
         index = int(index)
         published = _as_date(meta[article_id]["published_date"])
-        facts = read_facts(doc[:], published, hints[article_id])
+        facts = read_facts(doc[:], published, hints[article_id], speakers[article_id])
         texts[(article_id, index)] = doc.text
         figures[article_id].extend((index, doc.text, f) for f in extract_figures(doc[:], published, facts))
         mentions[article_id].extend(Mention(index, e) for e in extract_events(doc[:], published, facts=facts))
