@@ -59,6 +59,7 @@ class Figure:
     place: Place | None = None          # location_name geocoded
     date_precision: int | None = None   # of event_date: 1 day, 2 about that day or week, 3 month
     trigger_index: int | None = None    # where the trigger is: ties the figure to an event of its sentence
+    adds: bool = False                  # the sentence adds it to a count told before: "also detained two more"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Link:
     trigger: Token
     victim: Token | None
     anchor: Token   # the token that holds the quantity's place in the clause
+    key: Token | None = None   # names the figure in its id when its first token names a part of it (a sum)
 
 
 @lru_cache(maxsize=1)
@@ -173,9 +175,9 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
         return []
     facts = facts or read_facts(sent, published)
     found = pattern_matches(sent)
-    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q, found)) is not None]
+    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q, found, published)) is not None]
     counted = {t.i for link in links for t in link.quantity.tokens} | {link.victim.i for link in links if link.victim is not None}
-    links += _implicit_singles(sent, counted)
+    links += _implicit_singles(sent, counted, published)
     context = _SentenceContext(sent, facts)
     figures = [context.figure(link) for link in _sum_coordinated(links)]
     figures = [f for f in figures if f is not None]
@@ -288,7 +290,7 @@ def _hedge_before(tokens: list[Token], i: int) -> tuple[str | None, tuple[Token,
     return None, ()
 
 
-def link_quantity(q: Quantity, found: dict[int, list[Match]]) -> Link | None:
+def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | None = None) -> Link | None:
     """The trigger a quantity counts the victims of, or None when the quantity counts no one harmed.
 
     found: the sentence's pattern matches by the token in their quantity slot.
@@ -297,7 +299,7 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]]) -> Link | None:
     if victim is not None and victim.lemma_.lower() in _non_victims() or _subset(anchor):
         return None
     trigger = _trigger_for(anchor, found)
-    if trigger is None or _hypothetical(trigger) or _negated(trigger):
+    if trigger is None or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
         return None
     return Link(q, trigger, None if trigger == victim else victim, anchor)
 
@@ -417,6 +419,49 @@ def _passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
 
 
+@lru_cache(maxsize=None)
+def _non_war(kind: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("non_war") if row["kind"] == kind)
+
+
+def _not_war(trigger: Token, published: date | None) -> bool:
+    """Harm that is no war violence: arrests on criminal charges, natural deaths, events of years past."""
+    if category_of(trigger) == "captured" and _on_charges(trigger):
+        return True
+    if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
+        return True   # "died aged 82", "died of cancer"
+    agents = [c for c in trigger.children if c.dep_ in ("nsubj", "agent")]
+    if any(t.lower_ in _non_war("cause") for a in agents for t in a.subtree):
+        return True   # "the famine killed millions", "were killed by the earthquake"
+    return _years_past(trigger, published)
+
+
+def _on_charges(trigger: Token) -> bool:
+    """ "arrested on drug charges", "detained for corruption", "on suspicion of fraud"."""
+    heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(t.lower_ in _non_war("charge") for h in heads for p in h.children
+               if p.dep_ == "prep" and p.lower_ in ("on", "for", "over") for t in p.subtree)
+
+
+def _clause_words(trigger: Token) -> list[Token]:
+    """The trigger's own modifiers ("aged 82", "of cancer", "at the age of"), not its subject's."""
+    return [t for c in trigger.children if c.dep_ not in SUBJECT_DEPS for t in c.subtree]
+
+
+def _years_past(trigger: Token, published: date | None) -> bool:
+    """ "McCain died in 2018", "the 1932-33 famine killed millions" (in a 2022 article): history, not news.
+    A running total "since 2014" is news: its year opens a period."""
+    if published is None:
+        return False
+    words = _clause_words(trigger) + [t for c in trigger.children if c.dep_ in SUBJECT_DEPS for t in c.subtree]
+    for tok in words:
+        year = re.match(r"(1[89]|20)\d\d\b", tok.text)
+        if year and int(tok.text[:4]) < published.year and not any(
+                a.lower_ in ("since", "from") for a in tok.ancestors if a.dep_ == "prep"):
+            return True
+    return False
+
+
 def _negated(trigger: Token) -> bool:
     """ "The woman was not detained": no one was."""
     return any(c.dep_ == "neg" for c in trigger.children)
@@ -449,16 +494,20 @@ def _purpose(trigger: Token) -> bool:
             and trigger.head.lemma_.lower() not in _role("infinitive_fact"))
 
 
-def _implicit_singles(sent: Span, counted: set[int]) -> list[Link]:
+def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> list[Link]:
     """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..." one each."""
     out, seen = [], set(counted)
     for trigger in sent:
-        if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger):
+        if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
             continue
-        takes_people = _lemma(trigger) in _role("person_object")
+        verb = _completed_verb(trigger) or trigger
+        # Whom one kills or arrests is a person: "killed a lecturer"; so is whom one "shot dead", "stabbed to death".
+        takes_people = (_lemma(trigger) in _role("person_object")
+                        or verb != trigger and category_of(trigger) == "killed")
         for slot in _victim_slots(trigger):
             for member in _conjuncts(slot):
-                if member.i not in seen and (_single_person(member) or takes_people and _single_noun(member, trigger)):
+                if member.i not in seen and (_single_person(member)
+                                             or takes_people and _single_noun(member, {trigger.i, verb.i})):
                     seen.add(member.i)
                     out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member))
     return out
@@ -521,12 +570,12 @@ def _single_person(tok: Token) -> bool:
     return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
 
 
-def _single_noun(tok: Token, trigger: Token) -> bool:
+def _single_noun(tok: Token, verbs: set[int]) -> bool:
     """ "arrested a suspected IED maker": whom one arrests is a person, whatever the noun.
 
-    Only the trigger's own object or passive subject: a shared one may be a seized "shipment".
+    Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized "shipment".
     """
-    own = tok.head == trigger and tok.dep_ in ("dobj", "nsubjpass")
+    own = tok.head.i in verbs and tok.dep_ in ("dobj", "nsubjpass")
     return (own and tok.tag_ == "NN" and _singular_det(tok) and tok.lemma_.lower() not in _non_victims()
             and not any(c.dep_ == "nummod" for c in tok.children))
 
@@ -617,7 +666,8 @@ def _summed(members: list[Link]) -> list[Link]:
         hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
     )
     first = min(members, key=lambda m: m.quantity.tokens[0].i)
-    return [replace(first, quantity=total)]
+    # The parts are figures of their own: "six civilians and two police officers were killed" gives 6, 2 and 8.
+    return [*members, replace(first, quantity=total, key=first.trigger)]
 
 
 def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> list[Figure]:
@@ -693,10 +743,11 @@ class _SentenceContext:
             event_date=day.day if day else None,
             attributed_to=self.attribution.source if self.attribution else None,
             quantity_text=q.text, trigger_text=trigger.text,
-            token_index=q.tokens[0].i - self.sent.start,
+            token_index=(link.key or q.tokens[0]).i - self.sent.start,
             place=place,
             date_precision=day.precision if day else None,
             trigger_index=trigger.i - self.sent.start,
+            adds=_adds(trigger, link.victim),
         )
 
     def _place_for(self, trigger: Token) -> Place | None:
@@ -713,6 +764,31 @@ class _SentenceContext:
             return None
         where = trigger.idx - self.sent.start_char
         return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
+
+
+def _adds(trigger: Token, victim: Token | None) -> bool:
+    """ "The force also detained two additional suspects": this count comes on top of one told before."""
+    words = [c for c in trigger.children if c.dep_ == "advmod"] + ([c for c in victim.children] if victim is not None else [])
+    return any(w.lower_ in _role("additive") for w in words)
+
+
+def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, str, Figure]]:
+    """An article's figures (sentence index, text, figure) in sentence order, and for each that adds to the
+    latest earlier event count of its category ("captured a Taliban leader ... also detained two insurgents"),
+    the running sum (3) as a figure of the adding sentence."""
+    out = list(figures)
+    for index, text, f in figures:
+        if not f.adds or f.scope != "event" or f.low is None:
+            continue
+        before = [g for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
+                  and g.low is not None]
+        if before:
+            last = before[-1]
+            high = None if f.high is None or last.high is None else f.high + last.high
+            # A negative token index keeps the sum's id apart from every figure read off the sentence itself.
+            out.append((index, text, replace(f, low=f.low + last.low, high=high, token_index=-1 - f.token_index,
+                                              quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
+    return out
 
 
 def _governs(cue: Token, trigger: Token) -> bool:

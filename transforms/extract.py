@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from transforms import nlp, staging, warehouse
-from transforms.casualties import Figure, extract_figures
+from transforms.casualties import Figure, extract_figures, with_additions
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.ingest import sha1
 from transforms.places import Place, country_hint
@@ -73,7 +73,7 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
             mention_rows.append(_mention_row(ids.event(m.sentence_index, m.event), _event_of(m, event_of),
                                              article_id, m.sentence_index, texts[(article_id, m.sentence_index)],
                                              m.event))
-        for index, text, f in figures[article_id]:
+        for index, text, f in with_additions(sorted(figures[article_id], key=lambda x: x[0])):
             event_id = _nearest_event(f, index, mentions[article_id], event_of)
             figure_rows.append(_figure_row(ids.figure(index, f), article_id, index, text, f, event_id))
 
