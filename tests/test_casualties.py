@@ -171,14 +171,15 @@ def test_found_dead_with_coordinated_counts(figures):
 def test_companions_add_to_the_count(figures):
     sentence = ("After initial questioning of the residents at the scene, the security force identified and "
                 "detained the targeted individual along with three of his associates.")
-    assert figures(sentence, date(2010, 10, 17)) == [("captured", 4, 4, None)]
+    assert sorted(figures(sentence, date(2010, 10, 17))) == [("captured", 1, 1, None), ("captured", 3, 3, None),
+                                                             ("captured", 4, 4, None)]
 
 
-def test_subset_does_not_displace_the_total(figures):
+def test_subset_is_a_figure_beside_the_total(figures):
     sentence = ("Seventy-one people, including three children, were hospitalized after three missiles hit the "
                 "center of Vinnytsia, a typically sleepy provincial capital, leaving behind a harrowing scene of "
                 "smoking ruins.")
-    assert figures(sentence, date(2022, 7, 15)) == [("injured", 71, 71, None)]
+    assert figures(sentence, date(2022, 7, 15)) == [("injured", 71, 71, None), ("injured", 3, 3, None)]
 
 
 # --- what is not a figure -----------------------------------------------------------------------
@@ -259,7 +260,7 @@ def test_whom_one_arrests_is_a_person(figures):
 def test_coordinated_captures_with_one_subject_are_one_count(figures):
     assert figures("Today, in Shah Wali Kot district, Kandahar province, an Afghan and coalition security force "
                    "arrested a Taliban weapons dealer and detained several suspected insurgents.") == [
-        ("captured", 4, None, "vague")]
+        ("captured", 1, 1, None), ("captured", 4, None, "vague"), ("captured", 3, None, "vague")]
 
 
 def test_both_counts_two(figures):
@@ -344,3 +345,14 @@ def test_an_age_is_no_count(figures):
 def test_a_running_total_since_a_past_year_is_news(language):
     (f,) = extract_figures(language("Since 2014, more than 14,000 people have been killed in Donbas.")[:], PUBLISHED)
     assert (f.category, f.low, f.scope) == ("killed", 14000, "cumulative")
+
+
+def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
+    from transforms.casualties import with_additions
+    sentences = ["An Afghan and coalition security force captured a Taliban leader in Khost province today.",
+                 "The leader directed roadside bomb attacks in the district.",
+                 "The security force also detained two additional suspected insurgents."]
+    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
+    assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
+        (0, "captured", 1), (2, "captured", 2), (2, "captured", 3)]
+    assert len({(i, f.token_index, f.category) for i, _, f in with_additions(figures)}) == 3   # distinct ids

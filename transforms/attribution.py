@@ -118,16 +118,9 @@ def _noun_phrase(head: Token) -> str:
         if child.dep_ == "prep" and child.lower_ != "of":
             continue
         tokens.extend(child.subtree)
-    tokens.sort(key=lambda t: t.i)
-    run = [head]       # one contiguous run through the head
-    for t in reversed([t for t in tokens if t.i < head.i]):
-        if t.i == run[0].i - 1:
-            run.insert(0, t)
-    for t in (t for t in tokens if t.i > head.i):
-        if t.i == run[-1].i + 1:
-            run.append(t)
-    text = head.doc[run[0].i:run[-1].i + 1].text
-    after = run[-1].i + 1
+    run = _run(head, tokens)
+    text = run.text
+    after = run.end
     if after + 2 < len(head.doc) and head.doc[after].text == "(" and head.doc[after + 2].text == ")":
         text += f" ({head.doc[after + 1].text})"
     return text
@@ -146,14 +139,17 @@ def _person_in(sent: Span, tokens: list[Token]) -> str | None:
 def _name_of(head: Token) -> str:
     left = [t for t in head.lefts if t.dep_ in NAME_DEPS and t.lower_ not in ("the", "a", "an")]
     tokens = left + [head] + [t for t in head.rights if t.dep_ in ("flat", "compound")]
+    return _run(head, tokens).text
+
+
+def _run(head: Token, tokens: list[Token]) -> Span:
+    """The one contiguous run of tokens through the head: a word cut off by another stays out."""
     tokens = sorted(tokens, key=lambda t: t.i)
-    # Keep one contiguous run ending at the head: "Ukraine's Donetsk Regional Military Administration" -> without "Ukraine's".
-    run = [tokens[-1]] if tokens[-1] is head else [head]
+    start = end = head.i
     for t in reversed([t for t in tokens if t.i < head.i]):
-        if t.i == run[0].i - 1:
-            run.insert(0, t)
-    tail = [t for t in tokens if t.i > head.i]
-    for t in tail:
-        if t.i == run[-1].i + 1:
-            run.append(t)
-    return head.doc[run[0].i:run[-1].i + 1].text
+        if t.i == start - 1:
+            start = t.i
+    for t in (t for t in tokens if t.i > head.i):
+        if t.i == end + 1:
+            end = t.i
+    return head.doc[start:end + 1]
