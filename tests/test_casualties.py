@@ -356,3 +356,15 @@ def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
     assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
         (0, "captured", 1), (2, "captured", 2), (2, "captured", 3)]
     assert len({(i, f.token_index, f.category) for i, _, f in with_additions(figures)}) == 3   # distinct ids
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Holodomor, a famine in Soviet Ukraine from 1932 to 1933 that killed millions, is remembered today.",
+    "In 2008, he was taken into custody in Bangkok.",
+    "The singer was arrested at the airport on charges involving hashish oil.",
+    "Wildfires raged in the south, prompting the evacuation of more than 14,000 people.",
+    "The woman was scheduled to be killed by lethal injection within 48 hours.",
+    "The men face the sentencing to death of two of their comrades.",
+])
+def test_years_natural_causes_and_verdicts_give_no_figure(figures, sentence):
+    assert figures(sentence) == []

@@ -37,6 +37,7 @@ TIME_ENTS = {"DATE", "TIME"}
 # Clauses whose subject is shared with their head: "were shot and killed", "are believed to have been killed",
 # and the parser's "are feared [advcl] killed".
 SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
+NON_PERSON_ENTS = {"GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"}
 QUANTITY_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 # The hedge of a sum: the loosest of its parts.
 HEDGE_ORDER = ["at least", "vague", "range", "approximately"]
@@ -298,6 +299,8 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | 
     anchor, victim = _anchor(q)
     if victim is not None and victim.lemma_.lower() in _non_victims() or _subset(anchor):
         return None
+    if victim is None and len(q.tokens) == 1 and re.fullmatch(r"(1[89]|20)\d\d", q.tokens[0].text):
+        return None     # "from 1932 to 1933": a year the date rules did not catch, no count
     trigger = _trigger_for(anchor, found)
     if trigger is None or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
         return None
@@ -428,12 +431,28 @@ def _not_war(trigger: Token, published: date | None) -> bool:
     """Harm that is no war violence: arrests on criminal charges, natural deaths, events of years past."""
     if category_of(trigger) == "captured" and _on_charges(trigger):
         return True
+    if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence") for t in [trigger.head.head, *trigger.head.head.children]):
+        return True   # "the sentencing to death of two Britons" (however parsed): a verdict, no killing
     if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
         return True   # "died aged 82", "died of cancer"
-    agents = [c for c in trigger.children if c.dep_ in ("nsubj", "agent")]
-    if any(t.lower_ in _non_war("cause") for a in agents for t in a.subtree):
-        return True   # "the famine killed millions", "were killed by the earthquake"
+    if _natural_cause(trigger):
+        return True
     return _years_past(trigger, published)
+
+
+def _natural_cause(trigger: Token) -> bool:
+    """ "the famine killed millions", "a famine that killed millions", "wildfires raged, prompting the evacuation of"."""
+    clause = trigger
+    for _ in range(3):
+        agents = [c for c in clause.children if c.dep_ in ("nsubj", "agent")]
+        if clause.dep_ == "relcl":
+            agents.append(clause.head)
+        if any(t.lower_ in _non_war("cause") for a in agents for t in (a.subtree if a.head is clause else [a])):
+            return True
+        if clause.head == clause:
+            return False
+        clause = clause.head
+    return False
 
 
 def _on_charges(trigger: Token) -> bool:
@@ -453,13 +472,22 @@ def _years_past(trigger: Token, published: date | None) -> bool:
     A running total "since 2014" is news: its year opens a period."""
     if published is None:
         return False
-    words = _clause_words(trigger) + [t for c in trigger.children if c.dep_ in SUBJECT_DEPS for t in c.subtree]
-    for tok in words:
-        year = re.match(r"(1[89]|20)\d\d\b", tok.text)
-        if year and int(tok.text[:4]) < published.year and not any(
-                a.lower_ in ("since", "from") for a in tok.ancestors if a.dep_ == "prep"):
+    verb = _completed_verb(trigger) or trigger
+    if any(_past_year(a, published) for a in list(verb.ancestors)[:3]):
+        return True   # "in 2017, when he was detained"
+    for tok in verb.subtree:
+        if not _past_year(tok, published):
+            continue
+        path = list(tok.ancestors)[:list(tok.ancestors).index(verb)]
+        # The year dates the trigger's own clause, not a clause of its own ("a man wanted for a 2016 crime").
+        if all(a.pos_ not in ("VERB", "AUX") for a in path) and not any(
+                a.lower_ in ("since", "from") for a in path if a.dep_ == "prep"):
             return True
     return False
+
+
+def _past_year(tok: Token, published: date) -> bool:
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", tok.text)) and int(tok.text) < published.year
 
 
 def _negated(trigger: Token) -> bool:
@@ -470,17 +498,18 @@ def _negated(trigger: Token) -> bool:
 def _hypothetical(trigger: Token) -> bool:
     if _purpose(trigger):
         return True
-    verb = trigger
+    verb, via = trigger, None
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in _role("hypothetical_aux") for c in verb.children):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
             return True
-        if verb.lemma_.lower() in _role("hypothetical_head"):
+        # "threatened to kill": a complement of the aim; a conjunct ("wanted ... and were killed") tells its own deed.
+        if via != "conj" and verb.lemma_.lower() in _role("hypothetical_head"):
             return True
         if verb.head == verb:
             break
-        verb = verb.head
+        verb, via = verb.head, verb.dep_
     return False
 
 
@@ -576,6 +605,10 @@ def _single_noun(tok: Token, verbs: set[int]) -> bool:
     Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized "shipment".
     """
     own = tok.head.i in verbs and tok.dep_ in ("dobj", "nsubjpass")
+    if own and tok.pos_ == "PROPN":
+        # "killed Rostum and his associate": a name the NER missed, unless it names a place or a body.
+        name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN") + " " + tok.text
+        return tok.ent_type_ not in NON_PERSON_ENTS and name.strip() not in gazetteer()
     return (own and tok.tag_ == "NN" and _singular_det(tok) and tok.lemma_.lower() not in _non_victims()
             and not any(c.dep_ == "nummod" for c in tok.children))
 
