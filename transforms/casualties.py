@@ -547,7 +547,9 @@ def _victim_slots(trigger: Token) -> list[Token]:
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
-    if _passive(verb):
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
+        slots = [verb.head]      # "and a devotee injured": the participle on its noun
+    elif _passive(verb):
         slots = _arguments(verb, {"nsubjpass"}) or _arguments(verb, {"nsubj"})
     elif _lemma(verb) in _role("intransitive") or verb != trigger:
         slots = _arguments(verb, {"dobj"}) or _arguments(verb, SUBJECT_DEPS)   # "shot dead the chief", "he lay dead"
