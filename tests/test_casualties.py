@@ -153,32 +153,33 @@ def test_implicit_single_victim(figures):
 def test_coordinated_victims_are_summed(figures):
     sentence = ("Gunmen killed two women and three children of the same family while they were driving on a "
                 "highway near the capital, Tripoli.")
-    assert figures(sentence, date(2019, 11, 1)) == [("killed", 5, 5, None)]
+    assert sorted(figures(sentence, date(2019, 11, 1))) == [("killed", 2, 2, None), ("killed", 3, 3, None), ("killed", 5, 5, None)]
 
 
 def test_coordinated_single_victims_are_summed(figures):
     sentence = "Gunmen have killed a district governor and his son in the district of Shakhil Abad in Afghanistan's eastern Paktika province."
-    assert figures(sentence, date(2017, 5, 1)) == [("killed", 2, 2, None)]
+    assert sorted(figures(sentence, date(2017, 5, 1))) == [("killed", 1, 1, None)] * 2 + [("killed", 2, 2, None)]
 
 
 def test_found_dead_with_coordinated_counts(figures):
     sentence = ("Eight workers from an electric company and three other people were found dead on Thursday in San "
                 "Juan Opico municipality in a rural part of El Salvador and authorities said they were likely "
                 "killed by gang members.")
-    assert figures(sentence, date(2016, 3, 3)) == [("killed", 11, 11, None)]
+    assert sorted(figures(sentence, date(2016, 3, 3))) == [("killed", 3, 3, None), ("killed", 8, 8, None), ("killed", 11, 11, None)]
 
 
 def test_companions_add_to_the_count(figures):
     sentence = ("After initial questioning of the residents at the scene, the security force identified and "
                 "detained the targeted individual along with three of his associates.")
-    assert figures(sentence, date(2010, 10, 17)) == [("captured", 4, 4, None)]
+    assert sorted(figures(sentence, date(2010, 10, 17))) == [("captured", 1, 1, None), ("captured", 3, 3, None),
+                                                             ("captured", 4, 4, None)]
 
 
-def test_subset_does_not_displace_the_total(figures):
+def test_subset_is_a_figure_beside_the_total(figures):
     sentence = ("Seventy-one people, including three children, were hospitalized after three missiles hit the "
                 "center of Vinnytsia, a typically sleepy provincial capital, leaving behind a harrowing scene of "
                 "smoking ruins.")
-    assert figures(sentence, date(2022, 7, 15)) == [("injured", 71, 71, None)]
+    assert figures(sentence, date(2022, 7, 15)) == [("injured", 71, 71, None), ("injured", 3, 3, None)]
 
 
 # --- what is not a figure -----------------------------------------------------------------------
@@ -259,7 +260,7 @@ def test_whom_one_arrests_is_a_person(figures):
 def test_coordinated_captures_with_one_subject_are_one_count(figures):
     assert figures("Today, in Shah Wali Kot district, Kandahar province, an Afghan and coalition security force "
                    "arrested a Taliban weapons dealer and detained several suspected insurgents.") == [
-        ("captured", 4, None, "vague")]
+        ("captured", 1, 1, None), ("captured", 4, None, "vague"), ("captured", 3, None, "vague")]
 
 
 def test_both_counts_two(figures):
@@ -283,3 +284,87 @@ def test_forced_to_flee_is_what_happened(figures):
 def test_noun_trigger_with_of_victims(figures):
     assert figures("The operation resulted in the detention of several suspected insurgents.") == [
         ("captured", 3, None, "vague")]
+
+
+# --- issue 8, classes 8-11: single victims, subgroups, scope, violence that is no war ------------
+
+@pytest.mark.parametrize("sentence, want", [
+    ("Gunmen shot dead a journalist outside his home in the capital.", [("killed", 1)]),
+    ("A man shot and killed a lecturer at the university on Tuesday.", [("killed", 1)]),
+    ("A shopkeeper was stabbed to death in the market.", [("killed", 1)]),
+    ("Five miners are feared killed after the shelling.", [("killed", 5)]),
+    ("Two soldiers are believed dead after the ambush.", [("killed", 2)]),
+])
+def test_single_victims_and_reported_deaths_count(figures, sentence, want):
+    assert [(c, low) for c, low, _, _ in figures(sentence)] == want
+
+
+def test_a_subgroup_is_a_figure_of_its_own(figures):
+    assert figures("The strike killed at least 23 people, including three children.") == [
+        ("killed", 23, None, "at least"), ("killed", 3, 3, None)]
+
+
+def test_coordinated_counts_give_their_parts_and_their_total(figures):
+    assert sorted(figures("Six civilians and two police officers were killed in the attack.")) == [
+        ("killed", 2, 2, None), ("killed", 6, 6, None), ("killed", 8, 8, None)]
+
+
+@pytest.mark.parametrize("sentence, scope", [
+    ("At least 40 people have been killed in the region since February.", "cumulative"),
+    ("So far this year 300 civilians have been killed in the province.", "cumulative"),
+    ("Twelve people have been killed in the past week.", "cumulative"),
+    ("More than 14,000 people have been killed since the war began.", "cumulative"),
+    ("Four people were killed during violence in the city last month.", "event"),
+    ("Two people were killed in clashes on Friday.", "event"),
+])
+def test_cumulative_only_for_a_running_total_over_a_period(language, sentence, scope):
+    (f,) = extract_figures(language(sentence)[:], PUBLISHED)
+    assert f.scope == scope
+
+
+@pytest.mark.parametrize("sentence", [
+    "Police arrested 12 people on drug charges in the port city.",
+    "Three officials were detained on corruption charges last week.",
+    "Two bankers were arrested for fraud on Monday.",
+    "The former senator died aged 82 at his home.",
+    "The writer died of cancer at the age of 76.",
+    "McCain died in 2018.",
+    "The 1932-33 famine killed millions of Ukrainians.",
+    "In 1994, 800,000 people were killed in Rwanda.",
+    "The suspects could face the death penalty.",
+    "A 25-year-old was detained and released on bail in 2019.",
+])
+def test_violence_that_is_no_war_gives_no_figure(figures, sentence):
+    assert figures(sentence) == []
+
+
+def test_an_age_is_no_count(figures):
+    assert figures("A 25-year-old man was shot dead in Kharkiv on Sunday.") == [("killed", 1, 1, None)]
+
+
+def test_a_running_total_since_a_past_year_is_news(language):
+    (f,) = extract_figures(language("Since 2014, more than 14,000 people have been killed in Donbas.")[:], PUBLISHED)
+    assert (f.category, f.low, f.scope) == ("killed", 14000, "cumulative")
+
+
+def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
+    from transforms.casualties import with_additions
+    sentences = ["An Afghan and coalition security force captured a Taliban leader in Khost province today.",
+                 "The leader directed roadside bomb attacks in the district.",
+                 "The security force also detained two additional suspected insurgents."]
+    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
+    assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
+        (0, "captured", 1), (2, "captured", 2), (2, "captured", 3)]
+    assert len({(i, f.token_index, f.category) for i, _, f in with_additions(figures)}) == 3   # distinct ids
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Holodomor, a famine in Soviet Ukraine from 1932 to 1933 that killed millions, is remembered today.",
+    "In 2008, he was taken into custody in Bangkok.",
+    "The singer was arrested at the airport on charges involving hashish oil.",
+    "Wildfires raged in the south, prompting the evacuation of more than 14,000 people.",
+    "The woman was scheduled to be killed by lethal injection within 48 hours.",
+    "The men face the sentencing to death of two of their comrades.",
+])
+def test_years_natural_causes_and_verdicts_give_no_figure(figures, sentence):
+    assert figures(sentence) == []

@@ -1,4 +1,9 @@
-"""Who a sentence credits for what it reports: "according to X", "X said", "X's Telegram channel"."""
+"""Who a sentence credits for what it reports: "according to X", "X said", "X's Telegram channel".
+
+The source is the whole name or noun phrase ("the governor of the Donetsk region", "Ukraine's
+presidential office"), and a surname or a bare title resolves to the person the article named
+with it before (``Speakers``).
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,49 @@ CHANNELS = {"channel", "account", "page", "post", "statement", "website", "feed"
 NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 
 
+# A title's phrase stops before these: "the governor, who ...", "the office, which said".
+PHRASE_ENDS = {"relcl", "acl", "punct", "cc", "conj", "advcl"}
+
+
 @dataclass(frozen=True)
 class Attribution:
     source: str
     start: int   # token offsets of the whole attributing phrase in the sentence
     end: int
+    head: str = ""   # the lemma of the source's head word: what a bare title ("the governor") resolves by
+
+
+class Speakers:
+    """The people an article has named so far, by surname and by their titles in apposition."""
+
+    def __init__(self) -> None:
+        self.by_surname: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+
+    def learn(self, sent: Span) -> None:
+        for ent in sent.ents:
+            if ent.label_ != "PERSON" or len(ent) < 2 or not all(t.pos_ == "PROPN" for t in ent):
+                continue
+            self.by_surname[ent[-1].text] = ent.text
+            root = ent.root
+            # "Oleh Synehubov, the governor of the Kharkiv region" and "the regional governor, Oleh Synehubov,"
+            titles = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+            if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+                titles.append(root.head)
+            for title in titles:
+                self.by_title[title.lemma_.lower()] = ent.text
+
+    def resolve(self, found: Attribution | None) -> Attribution | None:
+        if found is None:
+            return None
+        words = found.source.split()
+        if len(words) == 1 and words[0] in self.by_surname:
+            name = self.by_surname[words[0]]
+        elif words[0].lower() == "the" and len(words) <= 3 and found.head in self.by_title:
+            name = self.by_title[found.head]    # "the governor", "the regional governor"
+        else:
+            return found
+        return Attribution(name, found.start, found.end, found.head)
 
 
 def find_attribution(sent: Span) -> Attribution | None:
@@ -50,10 +93,37 @@ def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
         head = owner[0]
     name = _person_in(sent, subtree)
     if name is None:
-        name = _name_of(head)
+        name = _noun_phrase(head)
     start = min(phrase_start.i, subtree[0].i) - sent.start
     end = subtree[-1].i + 1 - sent.start
-    return Attribution(name, start, end)
+    return Attribution(name, start, end, head.lemma_.lower())
+
+
+def _proper(head: Token) -> bool:
+    """ "Donetsk Regional Military Administration", "Ministry of Defense": a name of its own, which needs no owner."""
+    return head.pos_ == "PROPN" or any(t.dep_ == "compound" and t.pos_ == "PROPN" for t in head.lefts)
+
+
+def _noun_phrase(head: Token) -> str:
+    """A title or body named by common nouns, with what makes it identifiable: its owner
+    ("Ukraine's presidential office"), its "of" phrase ("the governor of the Donetsk region"),
+    an abbreviation in brackets ("the UN human rights office (OHCHR)")."""
+    tokens = [head]
+    proper = _proper(head)
+    for child in head.children:
+        if child.dep_ in PHRASE_ENDS or child.dep_ == "appos" and child.pos_ != "PROPN":
+            continue
+        if proper and (child.dep_ == "poss" or child.dep_ == "det" and child.lower_ in ("the", "a", "an")):
+            continue
+        if child.dep_ == "prep" and child.lower_ != "of":
+            continue
+        tokens.extend(child.subtree)
+    run = _run(head, tokens)
+    text = run.text
+    after = run.end
+    if after + 2 < len(head.doc) and head.doc[after].text == "(" and head.doc[after + 2].text == ")":
+        text += f" ({head.doc[after + 1].text})"
+    return text
 
 
 def _person_in(sent: Span, tokens: list[Token]) -> str | None:
@@ -61,7 +131,7 @@ def _person_in(sent: Span, tokens: list[Token]) -> str | None:
     people = [e for e in sent.ents if e.label_ == "PERSON" and all(t.i in ids for t in e)]
     if not people:
         # NER sometimes calls a person ORG; a name in apposition is still the speaker.
-        appos = [t for t in tokens if t.dep_ == "appos" and t.pos_ == "PROPN"]
+        appos = [t for t in tokens if t.dep_ == "appos" and t.pos_ == "PROPN" and t.nbor(-1).text != "("]
         return _name_of(appos[-1]) if appos else None
     return people[-1].text
 
@@ -69,14 +139,17 @@ def _person_in(sent: Span, tokens: list[Token]) -> str | None:
 def _name_of(head: Token) -> str:
     left = [t for t in head.lefts if t.dep_ in NAME_DEPS and t.lower_ not in ("the", "a", "an")]
     tokens = left + [head] + [t for t in head.rights if t.dep_ in ("flat", "compound")]
+    return _run(head, tokens).text
+
+
+def _run(head: Token, tokens: list[Token]) -> Span:
+    """The one contiguous run of tokens through the head: a word cut off by another stays out."""
     tokens = sorted(tokens, key=lambda t: t.i)
-    # Keep one contiguous run ending at the head: "Ukraine's Donetsk Regional Military Administration" -> without "Ukraine's".
-    run = [tokens[-1]] if tokens[-1] is head else [head]
+    start = end = head.i
     for t in reversed([t for t in tokens if t.i < head.i]):
-        if t.i == run[0].i - 1:
-            run.insert(0, t)
-    tail = [t for t in tokens if t.i > head.i]
-    for t in tail:
-        if t.i == run[-1].i + 1:
-            run.append(t)
-    return head.doc[run[0].i:run[-1].i + 1].text
+        if t.i == start - 1:
+            start = t.i
+    for t in (t for t in tokens if t.i > head.i):
+        if t.i == end + 1:
+            end = t.i
+    return head.doc[start:end + 1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -19,6 +20,7 @@ from spacy.tokens import Span, Token
 from transforms import vocab
 from transforms.attribution import Attribution
 from transforms.dates import DateMention, find_dates
+from transforms.grammar import Grammar, Match
 from transforms.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
 from transforms.places import Place, gazetteer
 from transforms.sentence import SentenceFacts, read_facts
@@ -35,6 +37,7 @@ TIME_ENTS = {"DATE", "TIME"}
 # Clauses whose subject is shared with their head: "were shot and killed", "are believed to have been killed",
 # and the parser's "are feared [advcl] killed".
 SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
+NON_PERSON_ENTS = {"GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"}
 QUANTITY_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 # The hedge of a sum: the loosest of its parts.
 HEDGE_ORDER = ["at least", "vague", "range", "approximately"]
@@ -57,6 +60,7 @@ class Figure:
     place: Place | None = None          # location_name geocoded
     date_precision: int | None = None   # of event_date: 1 day, 2 about that day or week, 3 month
     trigger_index: int | None = None    # where the trigger is: ties the figure to an event of its sentence
+    adds: bool = False                  # the sentence adds it to a count told before: "also detained two more"
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ class Link:
     trigger: Token
     victim: Token | None
     anchor: Token   # the token that holds the quantity's place in the clause
+    key: Token | None = None   # names the figure in its id when its first token names a part of it (a sum)
 
 
 @lru_cache(maxsize=1)
@@ -165,26 +170,15 @@ def _resultative_category(tok: Token, lemma: str) -> str | None:
     return _resultatives().get((tok.head.lower_, lemma))
 
 
-def _complement(verb: Token) -> Token | None:
-    """A trigger that completes a verb: "shot dead", "taken prisoner", "stabbed to death", "taken into custody"."""
-    for child in verb.children:
-        if child.dep_ in COMPLEMENT_DEPS and child.pos_ in ("ADJ", "NOUN") and category_of(child):
-            return child
-        if child.dep_ == "prep":
-            for obj in child.children:
-                if obj.dep_ == "pobj" and _resultative_category(obj, _lemma(obj)):
-                    return obj
-    return None
-
-
 def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | None = None) -> list[Figure]:
     """Every casualty figure in one sentence (a Doc or a sentence Span)."""
     if not any(category_of(t) or t.lemma_.lower() in _role("tally") for t in sent):
         return []
     facts = facts or read_facts(sent, published)
-    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q)) is not None]
+    found = pattern_matches(sent)
+    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q, found, published)) is not None]
     counted = {t.i for link in links for t in link.quantity.tokens} | {link.victim.i for link in links if link.victim is not None}
-    links += _implicit_singles(sent, counted)
+    links += _implicit_singles(sent, counted, published)
     context = _SentenceContext(sent, facts)
     figures = [context.figure(link) for link in _sum_coordinated(links)]
     figures = [f for f in figures if f is not None]
@@ -297,13 +291,18 @@ def _hedge_before(tokens: list[Token], i: int) -> tuple[str | None, tuple[Token,
     return None, ()
 
 
-def link_quantity(q: Quantity) -> Link | None:
-    """The trigger a quantity counts the victims of, or None when the quantity counts no one harmed."""
+def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | None = None) -> Link | None:
+    """The trigger a quantity counts the victims of, or None when the quantity counts no one harmed.
+
+    found: the sentence's pattern matches by the token in their quantity slot.
+    """
     anchor, victim = _anchor(q)
     if victim is not None and victim.lemma_.lower() in _non_victims() or _subset(anchor):
         return None
-    trigger = _trigger_for(anchor, victim, q.head)
-    if trigger is None or _hypothetical(trigger) or _negated(trigger):
+    if victim is None and len(q.tokens) == 1 and re.fullmatch(r"(1[89]|20)\d\d", q.tokens[0].text):
+        return None     # "from 1932 to 1933": a year the date rules did not catch, no count
+    trigger = _trigger_for(anchor, found)
+    if trigger is None or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
         return None
     return Link(q, trigger, None if trigger == victim else victim, anchor)
 
@@ -339,70 +338,17 @@ def _of_objects(tok: Token) -> list[Token]:
     return [o for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
 
 
-def _trigger_for(anchor: Token, victim: Token | None, number: Token | None = None, depth: int = 0) -> Token | None:
-    """What the noun's own clause says ("12 people killed"), else its sentence ("12 people were killed"),
-    else its modifiers ("5 wounded soldiers") or its meaning ("45 deaths")."""
-    if depth > 3:
-        return None
-    clausal = _modifier(anchor, CLAUSAL_MODIFIERS)
-    if clausal is not None:
-        return clausal
-    # A date is no argument: in "eight wounded Monday" only the modifier speaks.
-    trigger = _clause_trigger(anchor, depth) if anchor.ent_type_ not in TIME_ENTS else None
-    if trigger is not None:
-        return trigger
-    trigger = _modifier(anchor, {"amod", "oprd", "acomp"}) or (number and _modifier(number, {"amod"}))
-    if trigger is not None:
-        return trigger     # "5 wounded soldiers", and the parser's "shot [dead 11] workers"
-    if victim is not None and category_of(victim):
-        return victim                  # "45 deaths", "15 casualties"
-    return None
-
-
-def _modifier(noun: Token, deps: set[str]) -> Token | None:
-    return next((c for c in noun.children if c.dep_ in deps and category_of(c)), None)
-
-
-def _clause_trigger(anchor: Token, depth: int) -> Token | None:
-    head, dep = anchor.head, anchor.dep_
-    if head == anchor:
-        return None
-    if dep == "conj":                  # "killed 5 soldiers and 3 civilians"
-        return _trigger_for(head, None, None, depth + 1)
-    if dep == "pobj":
-        return _prep_trigger(anchor)
-    if dep in ("prep", "advmod", "quantmod"):   # a hedge word stands where its noun would
-        dep = "nsubjpass" if _passive(head) else "dobj"
-    return _verb_trigger(head, dep, depth)
-
-
-def _verb_trigger(verb: Token, dep: str, depth: int = 0) -> Token | None:
-    """The trigger a verb's subject or object (dep) is the victim of."""
-    if category_of(verb):
-        if dep in OBJECT_DEPS:
-            return verb
-        if dep == "nsubj" and (_lemma(verb) in _role("intransitive") or verb.pos_ in ("ADJ", "NOUN")
-                               or _passive(verb) or _headline_passive(verb)):
-            return verb
-    # "six people were shot dead", "shot dead five civilians", "three soldiers lay dead"; not the agent of "left 11 dead".
-    victim_subject = dep == "nsubj" and _lemma(verb) in _role("intransitive") | _role("copula")
-    complement = _complement(verb) if dep in OBJECT_DEPS or victim_subject else None
-    if complement is not None:
-        return complement
-    if dep in SUBJECT_DEPS | {"dobj"} and depth < 3:
-        for clause in _sharing_clauses(verb, dep):
-            role = "dobj" if dep == "dobj" else "nsubjpass" if _passive(clause) else "nsubj"
-            trigger = _verb_trigger(clause, role, depth + 1)
-            if trigger is not None:
-                return trigger
-    if _lemma(verb) in _role("linking"):
-        if dep in SUBJECT_DEPS and _leaves_object_harmed(verb):
-            return None     # "bombers ... leaving 58 people dead": the object is harmed, not the subject
-        for child in verb.children:
-            if child.dep_ in ("dobj", "attr", "oprd", "acomp", "ccomp", "xcomp") and (trigger := _complement_trigger(child)):
-                return trigger
-        if dep in ("attr", "dobj"):
-            return _tally_argument(verb)
+def _trigger_for(anchor: Token, found: dict[int, list[Match]]) -> Token | None:
+    """The first pattern that ties the quantity to a trigger; a conjunct counts for the trigger of the
+    word it is coordinated with ("killed 5 soldiers and 3 civilians"), but not by its own meaning."""
+    slot = anchor
+    for _ in range(4):
+        for match in found.get(slot.i, ()):
+            if slot is anchor or match["trigger"] != slot:
+                return match["trigger"]
+        if slot.dep_ != "conj" or slot.head == slot or slot.ent_type_ in TIME_ENTS:
+            return None
+        slot = slot.head
     return None
 
 
@@ -413,39 +359,9 @@ def _leaves_object_harmed(verb: Token) -> bool:
             and any(c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and category_of(c) for c in children))
 
 
-def _sharing_clauses(verb: Token, dep: str) -> list[Token]:
-    """Verbs that share this verb's subject ("were shot and killed", "are feared to have been killed") or object ("shot and killed four")."""
-    deps = SHARED_SUBJECT_DEPS if dep in SUBJECT_DEPS else {"conj"}
-    own = SUBJECT_DEPS if dep in SUBJECT_DEPS else {"dobj"}
-    return [c for c in verb.children
-            if c.dep_ in deps and c.pos_ == "VERB" and not any(g.dep_ in own for g in c.children)]
-
-
 def _headline_passive(verb: Token) -> bool:
     """ "Six Rohingya Muslims killed and nine wounded": a participle with neither auxiliary nor object."""
     return verb.tag_ in ("VBD", "VBN") and not any(c.dep_ in ("aux", "dobj", "ccomp", "xcomp") for c in verb.children)
-
-
-def _complement_trigger(tok: Token) -> Token | None:
-    """ "sustained injuries", "sustained various degrees of injuries"."""
-    if category_of(tok):
-        return tok
-    return next((o for o in _of_objects(tok) if category_of(o)), None)
-
-
-def _prep_trigger(pobj: Token) -> Token | None:
-    prep = pobj.head
-    governor = prep.head
-    if prep.lower_ == "of" and category_of(governor) and governor.pos_ == "NOUN":   # "the deaths of 12 people"
-        return governor
-    if prep.lower_ == "of" and governor.lemma_.lower() in _role("tally") | {"body", "corpse"}:
-        return _tally_trigger(governor) or (governor if category_of(governor) else None)
-    if prep.lower_ in ("to", "at") and governor.pos_ in ("VERB", "AUX"):
-        return _tally_argument(governor)        # "the toll rose to 45", "put the toll at 18"
-    companion_of = _companion_verb(prep)
-    if companion_of is not None and (_person(pobj) or any(_person(o) for o in _of_objects(pobj))):
-        return _companion_trigger(companion_of)   # "was killed with four others", "detained X along with three of his associates"
-    return None
 
 
 def _companion_verb(prep: Token) -> Token | None:
@@ -463,19 +379,38 @@ def _companion_trigger(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "conj" and category_of(c)), None)
 
 
-def _tally_argument(verb: Token) -> Token | None:
-    """ "the death toll rose to 45": the subject (or object) is a tally of a trigger."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.lemma_.lower() in _role("tally"):
-            return _tally_trigger(child)
-    return None
+# The named tests the pattern file's `is:`/`not:` use: what a word means, never which construction it is in.
+PREDICATES: dict[str, Callable[[Token], bool]] = {
+    "trigger": lambda t: category_of(t) is not None,
+    # whose subject is the victim: "six people died", "were killed", the headline's "Six killed"
+    "subject_victim": lambda v: (_lemma(v) in _role("intransitive") or v.pos_ in ("ADJ", "NOUN")
+                                 or _passive(v) or _headline_passive(v)),
+    # a verb whose subject a complement describes: "lay dead", "were shot dead"
+    "victim_subject_verb": lambda v: _lemma(v) in _role("intransitive") | _role("copula") or _passive(v),
+    "passive": lambda v: _passive(v),
+    "no_subject": lambda v: not any(c.dep_ in SUBJECT_DEPS for c in v.children),
+    "no_object": lambda v: not any(c.dep_ == "dobj" for c in v.children),
+    "linking": lambda v: _lemma(v) in _role("linking"),
+    "leaves_harmed": _leaves_object_harmed,
+    "resultative": lambda t: _resultative_category(t, _lemma(t)) is not None,
+    "time": lambda t: t.ent_type_ in TIME_ENTS,
+    "tally": lambda t: t.lemma_.lower() in _role("tally"),
+    "companion": lambda p: p.dep_ == "prep" and p.lower_ in _role("companion_prep"),
+    "person_like": lambda t: _person(t) or any(_person(o) for o in _of_objects(t)),
+}
 
 
-def _tally_trigger(tally: Token) -> Token | None:
-    for tok in tally.subtree:
-        if tok != tally and category_of(tok):
-            return tok
-    return None
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    return Grammar("casualties", PREDICATES)
+
+
+def pattern_matches(sent: Span) -> dict[int, list[Match]]:
+    """The casualty patterns' matches in a sentence, by the token in their quantity slot, best first."""
+    found: dict[int, list[Match]] = defaultdict(list)
+    for match in grammar().matches(sent):
+        found[match["quantity"].i].append(match)
+    return found
 
 
 def _passive(verb: Token) -> bool:
@@ -487,6 +422,74 @@ def _passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
 
 
+@lru_cache(maxsize=None)
+def _non_war(kind: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("non_war") if row["kind"] == kind)
+
+
+def _not_war(trigger: Token, published: date | None) -> bool:
+    """Harm that is no war violence: arrests on criminal charges, natural deaths, events of years past."""
+    if category_of(trigger) == "captured" and _on_charges(trigger):
+        return True
+    if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence") for t in [trigger.head.head, *trigger.head.head.children]):
+        return True   # "the sentencing to death of two Britons" (however parsed): a verdict, no killing
+    if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
+        return True   # "died aged 82", "died of cancer"
+    if _natural_cause(trigger):
+        return True
+    return _years_past(trigger, published)
+
+
+def _natural_cause(trigger: Token) -> bool:
+    """ "the famine killed millions", "a famine that killed millions", "wildfires raged, prompting the evacuation of"."""
+    clause = trigger
+    for _ in range(3):
+        agents = [c for c in clause.children if c.dep_ in ("nsubj", "agent")]
+        if clause.dep_ == "relcl":
+            agents.append(clause.head)
+        if any(t.lower_ in _non_war("cause") for a in agents for t in (a.subtree if a.head is clause else [a])):
+            return True
+        if clause.head == clause:
+            return False
+        clause = clause.head
+    return False
+
+
+def _on_charges(trigger: Token) -> bool:
+    """ "arrested on drug charges", "detained for corruption", "on suspicion of fraud"."""
+    heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(t.lower_ in _non_war("charge") for h in heads for p in h.children
+               if p.dep_ == "prep" and p.lower_ in ("on", "for", "over") for t in p.subtree)
+
+
+def _clause_words(trigger: Token) -> list[Token]:
+    """The trigger's own modifiers ("aged 82", "of cancer", "at the age of"), not its subject's."""
+    return [t for c in trigger.children if c.dep_ not in SUBJECT_DEPS for t in c.subtree]
+
+
+def _years_past(trigger: Token, published: date | None) -> bool:
+    """ "McCain died in 2018", "the 1932-33 famine killed millions" (in a 2022 article): history, not news.
+    A running total "since 2014" is news: its year opens a period."""
+    if published is None:
+        return False
+    verb = _completed_verb(trigger) or trigger
+    if any(_past_year(a, published) for a in list(verb.ancestors)[:3]):
+        return True   # "in 2017, when he was detained"
+    for tok in verb.subtree:
+        if not _past_year(tok, published):
+            continue
+        path = list(tok.ancestors)[:list(tok.ancestors).index(verb)]
+        # The year dates the trigger's own clause, not a clause of its own ("a man wanted for a 2016 crime").
+        if all(a.pos_ not in ("VERB", "AUX") for a in path) and not any(
+                a.lower_ in ("since", "from") for a in path if a.dep_ == "prep"):
+            return True
+    return False
+
+
+def _past_year(tok: Token, published: date) -> bool:
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", tok.text)) and int(tok.text) < published.year
+
+
 def _negated(trigger: Token) -> bool:
     """ "The woman was not detained": no one was."""
     return any(c.dep_ == "neg" for c in trigger.children)
@@ -495,17 +498,18 @@ def _negated(trigger: Token) -> bool:
 def _hypothetical(trigger: Token) -> bool:
     if _purpose(trigger):
         return True
-    verb = trigger
+    verb, via = trigger, None
     for _ in range(3):
         if any(c.dep_ == "aux" and c.lower_ in _role("hypothetical_aux") for c in verb.children):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
             return True
-        if verb.lemma_.lower() in _role("hypothetical_head"):
+        # "threatened to kill": a complement of the aim; a conjunct ("wanted ... and were killed") tells its own deed.
+        if via != "conj" and verb.lemma_.lower() in _role("hypothetical_head"):
             return True
         if verb.head == verb:
             break
-        verb = verb.head
+        verb, via = verb.head, verb.dep_
     return False
 
 
@@ -519,16 +523,20 @@ def _purpose(trigger: Token) -> bool:
             and trigger.head.lemma_.lower() not in _role("infinitive_fact"))
 
 
-def _implicit_singles(sent: Span, counted: set[int]) -> list[Link]:
+def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> list[Link]:
     """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..." one each."""
     out, seen = [], set(counted)
     for trigger in sent:
-        if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger):
+        if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
             continue
-        takes_people = _lemma(trigger) in _role("person_object")
+        verb = _completed_verb(trigger) or trigger
+        # Whom one kills or arrests is a person: "killed a lecturer"; so is whom one "shot dead", "stabbed to death".
+        takes_people = (_lemma(trigger) in _role("person_object")
+                        or verb != trigger and category_of(trigger) == "killed")
         for slot in _victim_slots(trigger):
             for member in _conjuncts(slot):
-                if member.i not in seen and (_single_person(member) or takes_people and _single_noun(member, trigger)):
+                if member.i not in seen and (_single_person(member)
+                                             or takes_people and _single_noun(member, {trigger.i, verb.i})):
                     seen.add(member.i)
                     out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member))
     return out
@@ -539,7 +547,9 @@ def _victim_slots(trigger: Token) -> list[Token]:
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
-    if _passive(verb):
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
+        slots = [verb.head]      # "and a devotee injured": the participle on its noun
+    elif _passive(verb):
         slots = _arguments(verb, {"nsubjpass"}) or _arguments(verb, {"nsubj"})
     elif _lemma(verb) in _role("intransitive") or verb != trigger:
         slots = _arguments(verb, {"dobj"}) or _arguments(verb, SUBJECT_DEPS)   # "shot dead the chief", "he lay dead"
@@ -591,12 +601,16 @@ def _single_person(tok: Token) -> bool:
     return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
 
 
-def _single_noun(tok: Token, trigger: Token) -> bool:
+def _single_noun(tok: Token, verbs: set[int]) -> bool:
     """ "arrested a suspected IED maker": whom one arrests is a person, whatever the noun.
 
-    Only the trigger's own object or passive subject: a shared one may be a seized "shipment".
+    Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized "shipment".
     """
-    own = tok.head == trigger and tok.dep_ in ("dobj", "nsubjpass")
+    own = tok.head.i in verbs and tok.dep_ in ("dobj", "nsubjpass")
+    if own and tok.pos_ == "PROPN":
+        # "killed Rostum and his associate": a name the NER missed, unless it names a place or a body.
+        name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN") + " " + tok.text
+        return tok.ent_type_ not in NON_PERSON_ENTS and name.strip() not in gazetteer()
     return (own and tok.tag_ == "NN" and _singular_det(tok) and tok.lemma_.lower() not in _non_victims()
             and not any(c.dep_ == "nummod" for c in tok.children))
 
@@ -687,7 +701,8 @@ def _summed(members: list[Link]) -> list[Link]:
         hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
     )
     first = min(members, key=lambda m: m.quantity.tokens[0].i)
-    return [replace(first, quantity=total)]
+    # The parts are figures of their own: "six civilians and two police officers were killed" gives 6, 2 and 8.
+    return [*members, replace(first, quantity=total, key=first.trigger)]
 
 
 def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> list[Figure]:
@@ -763,10 +778,11 @@ class _SentenceContext:
             event_date=day.day if day else None,
             attributed_to=self.attribution.source if self.attribution else None,
             quantity_text=q.text, trigger_text=trigger.text,
-            token_index=q.tokens[0].i - self.sent.start,
+            token_index=(link.key or q.tokens[0]).i - self.sent.start,
             place=place,
             date_precision=day.precision if day else None,
             trigger_index=trigger.i - self.sent.start,
+            adds=_adds(trigger, link.victim),
         )
 
     def _place_for(self, trigger: Token) -> Place | None:
@@ -783,6 +799,31 @@ class _SentenceContext:
             return None
         where = trigger.idx - self.sent.start_char
         return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
+
+
+def _adds(trigger: Token, victim: Token | None) -> bool:
+    """ "The force also detained two additional suspects": this count comes on top of one told before."""
+    words = [c for c in trigger.children if c.dep_ == "advmod"] + ([c for c in victim.children] if victim is not None else [])
+    return any(w.lower_ in _role("additive") for w in words)
+
+
+def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, str, Figure]]:
+    """An article's figures (sentence index, text, figure) in sentence order, and for each that adds to the
+    latest earlier event count of its category ("captured a Taliban leader ... also detained two insurgents"),
+    the running sum (3) as a figure of the adding sentence."""
+    out = list(figures)
+    for index, text, f in figures:
+        if not f.adds or f.scope != "event" or f.low is None:
+            continue
+        before = [g for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
+                  and g.low is not None]
+        if before:
+            last = before[-1]
+            high = None if f.high is None or last.high is None else f.high + last.high
+            # A negative token index keeps the sum's id apart from every figure read off the sentence itself.
+            out.append((index, text, replace(f, low=f.low + last.low, high=high, token_index=-1 - f.token_index,
+                                              quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
+    return out
 
 
 def _governs(cue: Token, trigger: Token) -> bool:

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from transforms import prefilter, staging, warehouse
-from transforms.casualties import Figure, extract_figures
+from transforms.casualties import Figure, extract_figures, with_additions
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.ingest import sha1
 from transforms.places import Place, country_hint
+from transforms.attribution import Speakers
 from transforms.sentence import read_facts
 
 GEO_COLUMNS = ["geonameid", "latitude", "longitude", "country_code", "admin1", "admin1_name", "geo_precision"]
@@ -46,6 +47,7 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
+    speakers: dict[str, Speakers] = defaultdict(Speakers)
     keys = sentences[["article_id", "sentence_index"]].itertuples(index=False)
     docs = prefilter.parse(model, sentences["text"].tolist(), PIPE_BATCH)
     for (article_id, index), doc in zip(keys, docs):
@@ -53,7 +55,7 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
             continue                                    # no trigger word: nothing to read
         index = int(index)
         published = _as_date(meta[article_id]["published_date"])
-        facts = read_facts(doc[:], published, hints[article_id])
+        facts = read_facts(doc[:], published, hints[article_id], speakers[article_id])
         texts[(article_id, index)] = doc.text
         figures[article_id].extend((index, doc.text, f) for f in extract_figures(doc[:], published, facts))
         mentions[article_id].extend(Mention(index, e) for e in extract_events(doc[:], published, facts=facts))
@@ -76,7 +78,7 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
             mention_rows.append(_mention_row(ids.event(m.sentence_index, m.event), _event_of(m, event_of),
                                              article_id, m.sentence_index, texts[(article_id, m.sentence_index)],
                                              m.event))
-        for index, text, f in figures[article_id]:
+        for index, text, f in with_additions(sorted(figures[article_id], key=lambda x: x[0])):
             event_id = _nearest_event(f, index, mentions[article_id], event_of)
             figure_rows.append(_figure_row(ids.figure(index, f), article_id, index, text, f, event_id))
 

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from spacy.tokens import Span
 
-from transforms.attribution import Attribution, find_attribution
+from transforms.attribution import Attribution, Speakers, find_attribution
 from transforms.dates import DateMention, find_dates
 from transforms.places import Place, find_places
 
@@ -20,5 +20,11 @@ class SentenceFacts:
     dates: list[DateMention]
 
 
-def read_facts(sent: Span, published: date | None, country_hint: Iterable[str] | None = None) -> SentenceFacts:
-    return SentenceFacts(find_attribution(sent), find_places(sent, country_hint), find_dates(sent.text, published))
+def read_facts(sent: Span, published: date | None, country_hint: Iterable[str] | None = None,
+               speakers: Speakers | None = None) -> SentenceFacts:
+    """speakers: the people the article named in its earlier sentences; learns this sentence's."""
+    attribution = find_attribution(sent)
+    if speakers is not None:
+        attribution = speakers.resolve(attribution)
+        speakers.learn(sent)
+    return SentenceFacts(attribution, find_places(sent, country_hint), find_dates(sent.text, published))
