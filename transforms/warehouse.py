@@ -19,7 +19,6 @@ import duckdb
 if TYPE_CHECKING:
     import pandas as pd
 
-from transforms import incidents
 
 HERE = Path(__file__).resolve().parent
 DDL = HERE / "warehouse.sql"
@@ -180,6 +179,9 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
                 con.register("new_files", files)
             _merge(con, run_id, rows, replace)
             # From the whole warehouse, so a new article's report updates the incident it tells of.
+            # Imported here: readers (warledger sql) need no pandas.
+            from transforms import incidents
+
             incidents.rebuild(con)
             # A publish that stopped and now went through: its old failures no longer describe the run.
             con.execute("DELETE FROM dq_results WHERE run_id = ? AND NOT success", [run_id])
