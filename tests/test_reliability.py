@@ -1,0 +1,206 @@
+"""Poison inputs, silent losses and the doors (issue 12): each case fails loudly in one place only.
+
+Every landing record and every extracted article runs inside its own guard: what breaks is
+quarantined with its reason and the rest of the run goes on. Faults that cannot be caused by
+input any more (the known causes are fixed) are injected into warledger's own functions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, SAMPLE_ARTICLE, query
+from transforms import ingest as ingest_module
+from transforms.dates import find_dates
+from transforms.ingest import ingest, ingest_files
+from transforms.numbers import parse_number
+
+TODAY = date.today().isoformat()
+
+
+def jsonl(*records: dict) -> str:
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+def record(n: int, text: str, **extra) -> dict:
+    return {"id": f"r{n}", "title": f"Record {n}", "date": "2022-07-03",
+            "url": f"https://example.com/{n}", "text": text, **extra}
+
+
+# --- ingest: each cause fixed --------------------------------------------------------------------
+
+def test_a_jsonl_text_over_spacys_limit_is_segmented_not_handed_to_spacy_whole(tmp_path):
+    text = "Two people were killed in the strike. " * 30_000   # 1.14 million characters
+    (tmp_path / "long.jsonl").write_text(jsonl(record(1, text)))
+    got = ingest(tmp_path)
+    assert not got.quarantine, got.quarantine
+    [article] = got.articles
+    assert len(got.sentences) == 30_000
+    assert {s["text"] for s in got.sentences} == {"Two people were killed in the strike."}
+    assert article["body"] == text.strip()
+
+
+def test_an_overlong_sentence_is_split_at_clause_marks_and_what_still_exceeds_is_quarantined(tmp_path):
+    clauses = ", ".join(f"column {i} moved past the river and the fields beyond it" for i in range(2_000))
+    run_on = " ".join(["word"] * 3_000)          # 15,000 characters with no clause mark at all
+    text = f"Five people were killed on Monday. {clauses}. {run_on}. Two people were wounded."
+    (tmp_path / "run_on.jsonl").write_text(jsonl(record(1, text)))
+    got = ingest_files([tmp_path / "run_on.jsonl"], max_sentence_chars=2_000)
+    texts = [s["text"] for s in got.sentences]
+    assert texts[0] == "Five people were killed on Monday." and texts[-1] == "Two people were wounded."
+    assert all(len(t) <= 2_000 for t in texts)
+    # Nothing of the clauses is lost: the pieces join back into the sentence.
+    assert sum(t.startswith("column ") for t in texts) >= 50
+    assert " ".join(t for t in texts if t.startswith("column ")) == clauses + "."
+    [bad] = got.quarantine
+    article_id = got.articles[0]["article_id"]
+    skipped = next(i for i in range(len(texts) + 1) if i not in {s["sentence_index"] for s in got.sentences})
+    assert bad["stage"] == "ingest" and "run_on.jsonl" in bad["reason"]
+    assert f"sentence {skipped} of article {article_id}" in bad["reason"]
+    assert "15,000 characters" in bad["reason"] and "WARLEDGER_MAX_SENTENCE_CHARS" in bad["reason"]
+
+
+def test_a_line_over_spacys_limit_in_a_line_file_is_quarantined_and_the_rest_loads(tmp_path):
+    lines = SAMPLE_ARTICLE.read_text().split("\n")
+    lines.insert(5, "x" * 1_100_000)
+    (tmp_path / "huge_line.txt").write_text("\n".join(lines))
+    got = ingest(tmp_path)
+    [article] = got.articles
+    assert len(got.sentences) == 38
+    [bad] = got.quarantine
+    assert "huge_line.txt" in bad["reason"] and f"sentence 2 of article {article['article_id']}" in bad["reason"]
+
+
+def test_a_lone_surrogate_in_json_is_quarantined(tmp_path):
+    (tmp_path / "surrogate.jsonl").write_text(
+        '{"id": "s1", "title": "T", "date": "2022-07-03", "url": null, "text": "Two died \\ud800 there."}\n'
+        + jsonl(record(2, "Three people were killed.")))
+    got = ingest(tmp_path)
+    assert [a["external_id"] for a in got.articles] == ["r2"]
+    [bad] = got.quarantine
+    assert bad["record_ref"] == "line 1" and "lone surrogate" in bad["reason"] and "'text'" in bad["reason"]
+
+
+def test_a_jsonl_date_is_parsed_as_a_whole_value(tmp_path):
+    (tmp_path / "dates.jsonl").write_text(jsonl(record(1, "Two died.", date="2022-07-05 is not a date"),
+                                                record(2, "Two died.", date="2022-07-05T10:00:00Z")))
+    got = ingest(tmp_path)
+    assert [(a["external_id"], a["published_date"]) for a in got.articles] == [("r2", date(2022, 7, 5))]
+    [bad] = got.quarantine
+    assert "'date' is not a date: '2022-07-05 is not a date'" in bad["reason"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", (date.today() + timedelta(days=2)).isoformat()])
+def test_a_publication_date_before_1900_or_after_tomorrow_is_quarantined(tmp_path, day):
+    (tmp_path / "old.jsonl").write_text(jsonl(record(1, "Two died yesterday.", date=day),
+                                              record(2, "Two died.", date="1900-01-01"),
+                                              record(3, "Two died.", date=TODAY)))
+    (tmp_path / "old.txt").write_text(f"A title\n{day.replace('-', '')}\nhttps://example.com/t\nTwo died.\n")
+    got = ingest(tmp_path)
+    assert sorted(a["external_id"] for a in got.articles if a["external_id"]) == ["r2", "r3"]
+    assert len(got.quarantine) == 2
+    for bad in got.quarantine:
+        assert f"{day} is outside 1900-01-01 to tomorrow" in bad["reason"], bad["reason"]
+
+
+def _as_nobody(code: str, folder: Path) -> dict:
+    """Run ``code`` in a child that cannot read a chmod-000 file: root reads anything, so a root child
+    imports what it needs, then becomes the user nobody."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    drop = ("import encodings.utf_8_sig, spacy, transforms.ingest, os\nif os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n")
+    done = subprocess.run([sys.executable, "-c", drop + code], env=env, capture_output=True, text=True,
+                          cwd=folder, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_an_unreadable_landing_file_is_quarantined_and_the_rest_loads():
+    folder = Path(tempfile.mkdtemp(prefix="warledger-perm-"))
+    try:
+        folder.chmod(0o755)
+        shutil.copy(SAMPLE_ARTICLE, folder / "good.txt")
+        secret = folder / "secret.txt"
+        secret.write_text("A title\n20220703\nhttps://example.com/s\nTwo died.\n")
+        secret.chmod(0o000)
+        for p in folder.iterdir():
+            if p != secret:
+                p.chmod(0o644)
+        got = _as_nobody(
+            "import json; from pathlib import Path; from transforms.ingest import file_digest, ingest\n"
+            "got = ingest(Path('.').resolve())\n"
+            "print(json.dumps({'digest': file_digest(Path('secret.txt')), 'titles': [a['title'] for a in got.articles],"
+            " 'reasons': [q['reason'] for q in got.quarantine]}))", folder)
+        assert got["digest"].startswith("unreadable:")
+        assert got["titles"] == [ingest(SAMPLE_ARTICLE).articles[0]["title"]], got
+        [reason] = got["reasons"]
+        assert "secret.txt" in reason and "cannot be read" in reason and "Permission denied" in reason
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- ingest: the guard around every record -------------------------------------------------------
+
+def test_an_unexpected_error_in_one_record_quarantines_it_with_file_line_and_place(tmp_path, monkeypatch):
+    parse = ingest_module.parse_json_record
+
+    def fragile(line: str) -> dict:
+        if "poison" in line:
+            raise KeyError("injected fault")
+        return parse(line)
+
+    monkeypatch.setattr(ingest_module, "parse_json_record", fragile)
+    (tmp_path / "a.jsonl").write_text(jsonl(record(1, "Two died."), record(2, "A poison pill."),
+                                            record(3, "Three died.")))
+    shutil.copy(SAMPLE_ARTICLE, tmp_path / "b.txt")
+    got = ingest(tmp_path)
+    assert sorted(a["external_id"] or "sample" for a in got.articles) == ["r1", "r3", "sample"]
+    [bad] = got.quarantine
+    assert bad["stage"] == "ingest" and bad["record_ref"] == "line 2"
+    assert "a.jsonl: line 2: unexpected KeyError: 'injected fault'" in bad["reason"]
+    assert "test_reliability.py:" in bad["reason"]    # where it was raised
+
+
+def test_an_unexpected_error_reading_a_whole_file_quarantines_that_file(tmp_path, monkeypatch):
+    def broken(text: str) -> dict:
+        raise RuntimeError("injected fault")
+
+    monkeypatch.setattr(ingest_module, "parse_line_file", broken)
+    (tmp_path / "a.txt").write_text("T\n20220703\nhttps://example.com/a\nTwo died.\n")
+    (tmp_path / "b.jsonl").write_text(jsonl(record(1, "Two died.")))
+    got = ingest(tmp_path)
+    assert [a["external_id"] for a in got.articles] == ["r1"]
+    [bad] = got.quarantine
+    assert "a.txt: unexpected RuntimeError: injected fault" in bad["reason"] and bad["stage"] == "ingest"
+
+
+# --- days and numbers that leave their range -----------------------------------------------------
+
+@pytest.mark.parametrize("text, published", [
+    ("It happened 3000000 days ago.", date(2022, 7, 3)),
+    ("On Monday, and 999999 weeks later.", date(2022, 7, 3)),
+    ("The siege began 99999999999999 days earlier.", date(2022, 7, 3)),
+    ("in March 0000 it began", date(2022, 7, 3)),
+    ("It happened yesterday, last Sunday, overnight, last week.", date(1, 1, 1)),
+    ("It happened on 2 January.", date(1, 1, 1)),
+])
+def test_a_day_that_leaves_the_calendar_is_no_day(text, published):
+    days = find_dates(text, published)
+    assert all(d.day is None or date.min <= d.day for d in days)
+    assert not any(d.text.startswith(("3000000", "999999 ", "99999999999999", "March 0000", "yesterday"))
+                   and d.day is not None for d in days)
+
+
+def test_a_number_no_64_bit_column_holds_is_no_count():
+    assert parse_number(["99,999,999,999,999,999,999,999"]) is None
+    assert parse_number(["9" * 400]) is None                       # a float of it is infinite
+    assert parse_number(["9", "billion"]) == 9 * 10**9
