@@ -204,3 +204,157 @@ def test_a_number_no_64_bit_column_holds_is_no_count():
     assert parse_number(["99,999,999,999,999,999,999,999"]) is None
     assert parse_number(["9" * 400]) is None                       # a float of it is infinite
     assert parse_number(["9", "billion"]) == 9 * 10**9
+
+
+# --- extraction: every article in its own guard ----------------------------------------------------
+
+def two_articles(landing: Path, poison: str = "Ten people were killed in a poison gas attack.") -> None:
+    (landing / "feed.jsonl").write_text(jsonl(
+        record(1, "Five people were killed in Kharkiv on Saturday. The city was shelled again."),
+        record(2, f"Three people were wounded in Izium. {poison}")))
+
+
+def test_an_unexpected_error_in_one_article_quarantines_it_and_the_run_goes_on(workspace, monkeypatch):
+    from transforms import extract as extract_module
+    from transforms.pipeline import run
+
+    rules = extract_module.extract_figures
+
+    def fragile(sent, published, facts):
+        if "poison" in sent.text:
+            raise ZeroDivisionError("injected fault")
+        return rules(sent, published, facts)
+
+    monkeypatch.setattr(extract_module, "extract_figures", fragile)
+    two_articles(workspace.landing)
+    run(workspace.landing, workspace, "run-1")
+    assert [a["external_id"] for a in query(workspace.warehouse, "SELECT external_id FROM articles")] == ["r1"]
+    assert [(f["low"], f["location_name"]) for f in
+            query(workspace.warehouse, "SELECT low, location_name FROM casualty_figures")] == [(5, "Kharkiv")]
+    [bad] = query(workspace.warehouse, "SELECT * FROM quarantine")
+    assert bad["stage"] == "extract" and "feed.jsonl" in bad["reason"]
+    assert "unexpected ZeroDivisionError: injected fault (at test_reliability.py:" in bad["reason"]
+    assert bad["record_ref"] == ingest_module.sha1("https://example.com/2")[:16]
+    assert "Izium" in bad["raw"]
+
+
+def test_spacy_failing_on_one_article_loses_only_that_article(workspace):
+    """E088 for real: a staged sentence over nlp.max_length (as a batch staged by an older release)."""
+    from transforms import staging
+    from transforms.extract import extract_batch
+    from transforms.pipeline import stage
+    from transforms.publish import publish_run
+
+    two_articles(workspace.landing)
+    [batch] = stage(workspace.landing, workspace, "run-1")
+    sentences = staging.read(Path(batch) / staging.SENTENCES)
+    articles = staging.read(Path(batch) / staging.ARTICLES)
+    izium = articles.loc[articles["external_id"] == "r2", "article_id"].item()
+    sentences.loc[sentences["article_id"] == izium, "text"] = "x" * 1_000_001
+    staging.write(sentences, Path(batch) / staging.SENTENCES)
+    extract_batch(batch, workspace.spacy_model)
+    publish_run(workspace, "run-1")
+    assert [a["external_id"] for a in query(workspace.warehouse, "SELECT external_id FROM articles")] == ["r1"]
+    [bad] = query(workspace.warehouse, "SELECT * FROM quarantine")
+    assert bad["stage"] == "extract" and bad["record_ref"] == izium and "E088" in bad["reason"]
+
+
+def test_numbers_and_days_that_leave_their_range_load_the_article(workspace):
+    from transforms.pipeline import run
+
+    (workspace.landing / "feed.jsonl").write_text(jsonl(
+        record(1, "99,999,999,999,999,999,999,999 people were killed. Four people were killed 3000000 days ago."),
+        record(2, "Six people were killed 999999 weeks later. In March 0000, seven people were killed yesterday.",
+               date="1900-01-01")))
+    run(workspace.landing, workspace, "run-1")
+    assert query(workspace.warehouse, "SELECT count(*) AS n FROM articles")[0]["n"] == 2
+    assert not query(workspace.warehouse, "SELECT * FROM quarantine")
+    figures = query(workspace.warehouse, "SELECT low, event_date FROM casualty_figures ORDER BY low")
+    assert [f["low"] for f in figures] == [4, 6, 7]
+    # A day that leaves the calendar gives a figure without a day, not the publication day.
+    assert [f["event_date"] for f in figures[:2]] == [None, None]
+
+
+def test_a_figure_larger_than_any_wars_toll_is_quarantined_with_its_reason(workspace):
+    from transforms.pipeline import run
+
+    (workspace.landing / "feed.jsonl").write_text(jsonl(
+        record(1, "10,000,000,000 people were killed in the war. Five people were killed in Kharkiv.")))
+    run(workspace.landing, workspace, "run-1")
+    assert [f["low"] for f in query(workspace.warehouse, "SELECT low FROM casualty_figures")] == [5]
+    [bad] = query(workspace.warehouse, "SELECT * FROM quarantine")
+    assert bad["stage"] == "validate" and "10000000000" in bad["raw"]
+    assert "expect_column_values_to_be_between(low)" in bad["reason"]
+
+
+# --- staging and publishing --------------------------------------------------------------------------
+
+def test_publish_refuses_a_batch_whose_files_do_not_match_the_extract_manifest(workspace):
+    import pandas as pd
+
+    from test_pipeline import snapshot
+    from transforms import staging
+    from transforms.extract import extract_batch
+    from transforms.pipeline import run, stage
+    from transforms.publish import publish_run
+
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    [batch] = stage(workspace.landing, workspace, "run-1")
+    extract_batch(batch, workspace.spacy_model)
+    figures = Path(batch) / staging.FIGURES
+    assert len(staging.read(figures)) == 5
+    staging.write(staging.read(figures).iloc[0:0], figures)    # valid Parquet, no rows
+    with pytest.raises(RuntimeError, match=r"batch_00000.*casualty_figures.parquet.*0 row\(s\).*manifest.*5"):
+        publish_run(workspace, "run-1")
+    assert not workspace.warehouse.exists() or not query(workspace.warehouse, "SELECT * FROM articles")
+    # Same row count, other rows: the hash tells.
+    extract_batch(batch, workspace.spacy_model)
+    other = staging.read(figures)
+    other["low"] = other["low"] + 1
+    staging.write(other, figures)
+    with pytest.raises(RuntimeError, match="hash"):
+        publish_run(workspace, "run-1")
+    extract_batch(batch, workspace.spacy_model)
+    assert publish_run(workspace, "run-1")["loaded"]["casualty_figures"] == 5
+
+
+def test_a_report_that_cannot_be_written_is_logged_and_rebuilt_at_the_next_publish(workspace, caplog):
+    from transforms.pipeline import run
+
+    workspace.docs.mkdir(parents=True)
+    report = workspace.docs / "report.html"
+    report.symlink_to("/dev/full")                   # every write to it: No space left on device
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    with caplog.at_level("WARNING"):
+        summary = run(workspace.landing, workspace, "run-1")
+    assert summary["loaded"]["articles"] == 1 and summary["data_docs"] is None
+    assert any("report.html" in r.getMessage() and "No space left on device" in r.getMessage()
+               for r in caplog.records), caplog.text
+    report.unlink()
+    (workspace.landing / "b.jsonl").write_text(jsonl(record(1, "Five people were killed in Kharkiv.")))
+    run(workspace.landing, workspace, "run-2")
+    html = report.read_text()
+    assert "run-1" in html and "run-2" in html
+
+
+@pytest.mark.parametrize("run_id", [".", "..", "a/../..", "/", "manual__2022-07-04T01:00:00+00:00"])
+def test_a_run_folder_stays_a_child_of_the_staging_root_whatever_the_run_id(tmp_path, run_id):
+    from transforms.staging import run_dir
+
+    folder = run_dir(tmp_path, run_id)
+    assert folder.parent == tmp_path and folder.name not in ("", ".", "..")
+    assert run_dir(tmp_path, run_id) == folder and run_dir(tmp_path, run_id + "x") != folder
+    if run_id.startswith("manual__"):
+        assert folder.name.startswith("manual__2022-07-04T01_00_00_00_00")
+
+
+def test_a_run_id_of_dot_deletes_nothing_beside_its_run_folder(workspace):
+    from transforms.pipeline import stage
+
+    neighbour = workspace.staging / "someone_elses"
+    neighbour.mkdir(parents=True)
+    (neighbour / "keep.txt").write_text("keep")
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    stage(workspace.landing, workspace, ".")
+    stage(workspace.landing, workspace, ".")
+    assert (neighbour / "keep.txt").read_text() == "keep"

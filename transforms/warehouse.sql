@@ -117,7 +117,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     reason          VARCHAR NOT NULL,
     raw             VARCHAR,               -- at most the first 2,000 characters
     quarantined_at  TIMESTAMP NOT NULL,
-    stage           VARCHAR NOT NULL,      -- ingest | validate
+    stage           VARCHAR NOT NULL,      -- ingest | extract | validate
     run_id          VARCHAR NOT NULL
 );
 
