@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -358,3 +359,120 @@ def test_a_run_id_of_dot_deletes_nothing_beside_its_run_folder(workspace):
     stage(workspace.landing, workspace, ".")
     stage(workspace.landing, workspace, ".")
     assert (neighbour / "keep.txt").read_text() == "keep"
+
+
+# --- locks, versions -------------------------------------------------------------------------------
+
+def warledger(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    cmd = [str(Path(sys.executable).parent / "warledger"), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=300)
+
+
+def test_a_lock_held_past_the_wait_ends_the_cli_in_one_line_naming_file_and_holder(workspace):
+    from transforms.pipeline import run
+
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    run(workspace.landing, workspace, "run-1")
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(30)"),
+        str(workspace.warehouse)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        done = warledger("sql", "SELECT count(*) FROM articles", env={"WARLEDGER_LOCK_WAIT_SECONDS": "1"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert str(workspace.warehouse) in done.stderr and f"PID {holder.pid}" in done.stderr
+    assert "locked" in done.stderr
+
+
+def test_every_version_delivered_is_kept_and_reprocess_takes_the_newest_delivery(workspace):
+    from transforms.pipeline import RunOptions, run
+
+    url = "https://example.com/story"
+    old, new, newer = ("Two people were killed in Kharkiv.", "Three people were killed in Kharkiv.",
+                       "Four people were killed in Kharkiv.")
+    (workspace.landing / "z_old.jsonl").write_text(jsonl(record(1, old, url=url)))
+    run(workspace.landing, workspace, "run-1")
+    # One delivery with two texts under one URL: both are versions, the later one is the article.
+    (workspace.landing / "a_new.jsonl").write_text(jsonl(record(2, new, url=url), record(3, newer, url=url)))
+    os.utime(workspace.landing / "a_new.jsonl", (2e9, 2e9))
+    run(workspace.landing, workspace, "run-2")
+    versions = query(workspace.warehouse, "SELECT version, body FROM article_versions ORDER BY version")
+    assert [(v["version"], v["body"]) for v in versions] == [(1, old), (2, new), (3, newer)]
+    assert [a["body"] for a in query(workspace.warehouse, "SELECT body FROM articles")] == [newer]
+    run(workspace.landing, workspace, "run-3", RunOptions(reprocess=True))
+    assert [a["body"] for a in query(workspace.warehouse, "SELECT body FROM articles")] == [newer]
+    assert [f["low"] for f in query(workspace.warehouse, "SELECT low FROM casualty_figures")] == [4]
+    assert len(query(workspace.warehouse, "SELECT * FROM article_versions")) == 3
+
+
+# --- the doors ---------------------------------------------------------------------------------------
+
+def test_warledger_sql_cannot_attach_read_or_write_files(workspace, tmp_path):
+    from transforms.pipeline import run
+
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    run(workspace.landing, workspace, "run-1")
+    wh = str(workspace.warehouse)
+    attack = (f"ATTACH '{tmp_path}/x.duckdb' AS o (READ_WRITE); USE o; DETACH w; "
+              f"ATTACH '{wh}' AS w2 (READ_WRITE); DELETE FROM w2.casualty_figures")
+    target = REPO / "dags" / "x_injected.py"
+    for sql in (attack, "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_text('/etc/hostname')",
+                f"COPY (SELECT 'import os') TO '{target}'", "SET enable_external_access = true",
+                "SET lock_configuration = false", "INSTALL httpfs"):
+        done = warledger("sql", sql, "--warehouse", wh)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, (sql, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not (tmp_path / "x.duckdb").exists() and not target.exists()
+    assert query(workspace.warehouse, "SELECT count(*) AS n FROM casualty_figures")[0]["n"] == 5
+    ok = warledger("sql", "SELECT count(*) AS n FROM casualty_figures", "--warehouse", wh)
+    assert ok.returncode == 0 and "5" in ok.stdout
+
+
+def test_a_dag_input_outside_the_input_roots_is_refused(workspace, tmp_path):
+    from transforms.pipeline import InputOutsideRoots, dag_input
+
+    assert dag_input(None, workspace) == workspace.landing
+    assert dag_input(str(workspace.landing / "sub"), workspace) == workspace.landing / "sub"
+    for outside in ("/etc/passwd", "/etc", str(workspace.landing / ".." / "warehouse.duckdb")):
+        with pytest.raises(InputOutsideRoots, match="WARLEDGER_INPUT_ROOTS"):
+            dag_input(outside, workspace)
+
+
+def test_a_symlink_leading_outside_the_roots_is_quarantined_unread(workspace):
+    from transforms.pipeline import run
+
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
+    (workspace.landing / "passwd.txt").symlink_to("/etc/passwd")
+    (workspace.landing / "inside.txt").symlink_to(workspace.landing / "a.txt")
+    run(workspace.landing, workspace, "run-1")
+    assert query(workspace.warehouse, "SELECT count(*) AS n FROM articles")[0]["n"] == 1
+    [bad] = query(workspace.warehouse, "SELECT * FROM quarantine")
+    assert "passwd.txt" in bad["reason"] and "outside" in bad["reason"] and "/etc/passwd" in bad["reason"]
+    assert bad["raw"] is None and bad["stage"] == "ingest"
+    assert "root:" not in json.dumps(query(workspace.warehouse, "SELECT * FROM quarantine"), default=str)
+
+
+def test_gx_data_docs_show_injected_html_as_text(tmp_path):
+    import pandas as pd
+
+    from browser import Browser, find_chromium
+    from transforms.validate import build_data_docs, validate
+
+    if find_chromium() is None:
+        pytest.skip("no Chromium found (`make browser` installs Debian's chromium as root)")
+    poison = "<img src=x onerror=\"document.title='pwned'\" id=injected>" + " killed" * 1000
+    frame = pd.DataFrame({"article_id": ["a1", "a1"], "sentence_index": [0, 1],
+                          "text": [poison, "<b id=bold>Two</b> died."]})
+    checked = validate("sentences", frame, "run-xss")
+    assert not checked.results["success"].all()            # the length warning names the value
+    build_data_docs(tmp_path, "run-xss", [checked])
+    [page] = (tmp_path / "validations" / "sentences").rglob("*.html")
+    with Browser() as b:
+        shot = b.shot(page.as_uri(), tmp_path / "page.png", wait_for_text=("sentences",))
+    assert not re.search(r"<img\b[^>]*\bonerror", shot.dom), "an injected attribute was rendered"
+    assert 'id="injected"' not in shot.dom and 'id="bold"' not in shot.dom
+    assert "img src=x onerror" in shot.text       # shown, as text
