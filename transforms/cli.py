@@ -8,12 +8,23 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
+
 from transforms import config, warehouse
 from transforms.publish import DataQualityError
 from transforms.pipeline import RunOptions, run
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except warehouse.WarehouseLocked as err:
+        # Waiting is over: one line that names the file and its holder, not a traceback.
+        print(f"warledger: {err}", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="warledger", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -38,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     p_bench = sub.add_parser("bench", help="time each stage on an input and print throughput and memory")
     p_bench.add_argument("--input", type=Path, required=True, help="landing file or folder")
 
-    p_sql = sub.add_parser("sql", help="run a query on the warehouse, read-only")
+    p_sql = sub.add_parser("sql", help="run a query on the warehouse, read-only, with no access to other files")
     p_sql.add_argument("query")
     p_sql.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
 
@@ -59,9 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sql":
         if not cfg.warehouse.exists():
             parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
-        con = warehouse.connect(cfg.warehouse, read_only=True)
+        con = warehouse.connect(cfg.warehouse, sandboxed=True)
         try:
             con.sql(args.query).show(max_width=160, max_rows=100)
+        except duckdb.Error as err:
+            print(f"warledger sql: {str(err).splitlines()[0]}", file=sys.stderr)
+            return 1
         finally:
             con.close()
         return 0

@@ -30,12 +30,16 @@ class Settings:
     max_file_mb: float
     dq_min_bad_rows: int
     staging_keep_days: int
+    max_sentence_chars: int
+    input_roots: tuple[Path, ...]
+    lock_wait_seconds: float
 
 
 def settings() -> Settings:
     """Read the environment now (not at import), so tests and tasks can set it."""
+    landing = _path("WARLEDGER_LANDING", "data/landing")
     return Settings(
-        landing=_path("WARLEDGER_LANDING", "data/landing"),
+        landing=landing,
         warehouse=_path("WARLEDGER_WAREHOUSE", "data/warehouse.duckdb"),
         staging=_path("WARLEDGER_STAGING", "data/staging"),
         docs=_path("WARLEDGER_DOCS", "data/dq_docs"),
@@ -44,4 +48,14 @@ def settings() -> Settings:
         max_file_mb=float(os.environ.get("WARLEDGER_MAX_FILE_MB", "20")),
         dq_min_bad_rows=int(os.environ.get("WARLEDGER_DQ_MIN_BAD_ROWS", "5")),
         staging_keep_days=int(os.environ.get("WARLEDGER_STAGING_KEEP_DAYS", "14")),
+        max_sentence_chars=int(os.environ.get("WARLEDGER_MAX_SENTENCE_CHARS", "5000")),
+        input_roots=_paths("WARLEDGER_INPUT_ROOTS", landing),
+        lock_wait_seconds=float(os.environ.get("WARLEDGER_LOCK_WAIT_SECONDS", "60")),
     )
+
+
+def _paths(name: str, default: Path) -> tuple[Path, ...]:
+    """A list of folders separated by os.pathsep (':'), resolved; the default when unset."""
+    values = [v for v in os.environ.get(name, "").split(os.pathsep) if v.strip()]
+    paths = [Path(v) if Path(v).is_absolute() else REPO_ROOT / v for v in values] or [default]
+    return tuple(p.resolve() for p in paths)

@@ -52,6 +52,11 @@ class Ingested:
     articles: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
     quarantine: list[dict] = field(default_factory=list)
+    # Earlier texts under an article's URL in the same delivery: kept in article_versions only.
+    versions: list[dict] = field(default_factory=list)
+
+    def versions_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.versions, columns=ARTICLE_COLUMNS)
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         return (
@@ -386,10 +391,15 @@ def _add(out: Ingested, record: dict, source_file: str, now: datetime, limit: in
 
 
 def _drop_repeats(out: Ingested) -> None:
-    """The same article twice in one delivery is read once; two versions under one URL keep the last."""
+    """The same article twice in one delivery is read once; of two versions under one URL the last
+    is the article, and the earlier are kept as versions."""
     last: dict[str, str] = {}
     for row in out.articles:
         last[row["article_id"]] = row["content_hash"]
+    # The texts the last replaced in the same delivery are versions too, first delivery first.
+    earlier = {(r["article_id"], r["content_hash"]): r for r in out.articles
+               if last[r["article_id"]] != r["content_hash"]}
+    out.versions = list(earlier.values())
     seen: set[str] = set()
     kept = []
     for row in reversed(out.articles):

@@ -56,6 +56,7 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     if len(failed):
         quarantine = pd.concat([quarantine, with_quarantine_ids(failed)], ignore_index=True)
     files = _read_if_there(folder / staging.LANDING_FILES)
+    versions = _or_empty(_read_if_there(folder / staging.VERSIONS), ARTICLE_COLUMNS)
 
     summary = {"run_id": run_id, "warehouse": str(warehouse_path), "articles_read": len(articles),
                "figures_read": len(figures), "events_read": len(events), "ingest_quarantined": len(quarantine)}
@@ -104,8 +105,10 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         return checked.passed[warehouse.columns(checked.table)]
 
     events_loaded = loadable(checked_events)
+    rejected_ids = set(checked_articles.failed["article_id"]) | set(failed["record_ref"])
     rows = warehouse.Rows(
         articles=checked_articles.passed, sentences=loadable(checked_sentences),
+        versions=versions[~versions["article_id"].isin(rejected_ids)],
         figures=_without_dangling_events(loadable(checked_figures), events_loaded),
         events=events_loaded,
         mentions=_without_dangling_events(loadable(checked_mentions), events_loaded),
