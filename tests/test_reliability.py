@@ -412,6 +412,9 @@ def test_every_version_delivered_is_kept_and_reprocess_takes_the_newest_delivery
 # --- the doors ---------------------------------------------------------------------------------------
 
 def test_warledger_sql_cannot_attach_read_or_write_files(workspace, tmp_path):
+    import duckdb
+
+    from transforms import warehouse
     from transforms.pipeline import run
 
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
@@ -420,12 +423,20 @@ def test_warledger_sql_cannot_attach_read_or_write_files(workspace, tmp_path):
     attack = (f"ATTACH '{tmp_path}/x.duckdb' AS o (READ_WRITE); USE o; DETACH w; "
               f"ATTACH '{wh}' AS w2 (READ_WRITE); DELETE FROM w2.casualty_figures")
     target = REPO / "dags" / "x_injected.py"
-    for sql in (attack, "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_text('/etc/hostname')",
-                f"COPY (SELECT 'import os') TO '{target}'", "SET enable_external_access = true",
-                "SET lock_configuration = false", "INSTALL httpfs"):
-        done = warledger("sql", sql, "--warehouse", wh)
-        assert done.returncode == 1 and "Traceback" not in done.stderr, (sql, done.stderr)
-        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    # The exact attack through the command; the rest on the command's own connection.
+    done = warledger("sql", attack, "--warehouse", wh)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Permission Error" in done.stderr, done.stderr
+    con = warehouse.connect(workspace.warehouse, sandboxed=True)
+    try:
+        for sql in (attack, "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_text('/etc/hostname')",
+                    f"COPY (SELECT 'import os') TO '{target}'", "SET enable_external_access = true",
+                    "SET lock_configuration = false", "INSTALL httpfs", "DETACH warehouse",
+                    "DELETE FROM casualty_figures"):
+            with pytest.raises(duckdb.Error):
+                con.execute(sql)
+    finally:
+        con.close()
     assert not (tmp_path / "x.duckdb").exists() and not target.exists()
     assert query(workspace.warehouse, "SELECT count(*) AS n FROM casualty_figures")[0]["n"] == 5
     ok = warledger("sql", "SELECT count(*) AS n FROM casualty_figures", "--warehouse", wh)
@@ -476,3 +487,121 @@ def test_gx_data_docs_show_injected_html_as_text(tmp_path):
     assert not re.search(r"<img\b[^>]*\bonerror", shot.dom), "an injected attribute was rendered"
     assert 'id="injected"' not in shot.dom and 'id="bold"' not in shot.dom
     assert "img src=x onerror" in shot.text       # shown, as text
+
+
+def test_make_standalone_binds_this_machine_and_keeps_the_password_to_its_owner(tmp_path):
+    def recipe(*overrides: str) -> str:
+        done = subprocess.run(["make", "-n", "-o", "airflow-db", "standalone", f"AIRFLOW_HOME={tmp_path}",
+                               *overrides], cwd=REPO, capture_output=True, text=True, check=True)
+        return done.stdout
+
+    local = recipe()
+    assert "AIRFLOW__API__HOST=127.0.0.1 airflow standalone" in local
+    assert "0.0.0.0" not in local
+    # umask 077 before Airflow writes the password; an existing (older, world-readable) file is closed.
+    assert local.index("umask 077") < local.index("airflow standalone")
+    assert f'chmod 600 "{tmp_path}/simple_auth_manager_passwords.json.generated"' in local
+    assert "AIRFLOW__API__HOST=0.0.0.0 airflow standalone" in recipe("HOST=0.0.0.0")
+    # What the recipe does to a password file, for real.
+    passwords = tmp_path / "simple_auth_manager_passwords.json.generated"
+    passwords.write_text("{}")
+    passwords.chmod(0o644)
+    script = local.split("\\\n")[0].split("umask 077;", 1)[1]
+    subprocess.run(["bash", "-c", f"umask 077;{script} touch {tmp_path}/new"], check=True)
+    assert stat.S_IMODE(passwords.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o600
+
+
+# --- fuzzing: nothing raises, every input loads or is quarantined -----------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# Any code point, lone surrogates included: json.dumps writes those as "\ud800" escapes.
+ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=300)
+JSON_VALUE = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | ANY_TEXT,
+                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(ANY_TEXT, inner, max_size=3),
+                          max_leaves=8)
+FIELD = st.sampled_from(["id", "title", "date", "url", "text", "source"])
+RECORD = st.dictionaries(FIELD, JSON_VALUE | ANY_TEXT, max_size=6) | JSON_VALUE
+WORDS = st.sampled_from([
+    "killed", "wounded", "at least", "99,999,999,999,999,999,999,999", "10,000,000,000", "3000000", "days",
+    "weeks", "ago", "later", "earlier", "yesterday", "in March 0000", "Sunday", "people", "were", "soldiers",
+    "Kharkiv", "Russia", "shelled", "a dozen", "twenty-one", "1.5 million", ",", ";", ".", "\u2014", "<img>",
+    "no one", "died", "the day before", "since the invasion", "according to", "officials", "said", "\ud800",
+])
+SENTENCES = st.lists(WORDS, min_size=1, max_size=40).map(" ".join)
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+
+
+def _fuzz_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="warledger-fuzz-"))
+
+
+@FUZZ
+@given(data=st.binary(max_size=2_000), suffix=st.sampled_from([".txt", ".jsonl"]))
+def test_fuzz_ingest_random_bytes(data, suffix):
+    folder = _fuzz_folder()
+    try:
+        (folder / f"f{suffix}").write_bytes(data)
+        got = ingest_files([folder / f"f{suffix}"])
+        assert got.articles or got.quarantine
+        assert all(q["stage"] == "ingest" and "f" + suffix in q["reason"] for q in got.quarantine)
+    finally:
+        shutil.rmtree(folder)
+
+
+@FUZZ
+@given(records=st.lists(RECORD, min_size=1, max_size=4))
+def test_fuzz_ingest_random_json(records):
+    folder = _fuzz_folder()
+    try:
+        lines = [json.dumps(r) for r in records]
+        (folder / "f.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        got = ingest_files([folder / "f.jsonl"])
+        refs = {q["record_ref"] for q in got.quarantine}
+        loaded = len(got.articles) + len(got.versions)
+        # Each line is an article (repeats fold into one) or a quarantined line.
+        assert loaded + len(refs) >= min(1, len(lines)) and len(refs) <= len(lines)
+        assert refs <= {f"line {n}" for n in range(1, len(lines) + 1)}
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def model_name():
+    from transforms.config import settings as read_settings
+    from transforms.nlp import load
+
+    name = read_settings().spacy_model
+    load(name)
+    return name
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture],
+          database=None)
+@given(sentences=st.lists(SENTENCES, min_size=1, max_size=5),
+       published=st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 1, 1))))
+def test_fuzz_extraction_random_sentences(model_name, sentences, published):
+    import pandas as pd
+
+    from transforms.extract import extract
+
+    folder = _fuzz_folder()
+    try:
+        text = " ".join(s if s.endswith(".") else s + "." for s in sentences)
+        rec = record(1, text, date=published.isoformat() if published else None)
+        (folder / "f.jsonl").write_text(json.dumps(rec) + "\n")
+        got = ingest_files([folder / "f.jsonl"])
+        articles, staged, _ = got.frames()
+        if articles.empty:
+            assert got.quarantine
+            return
+        out = extract(articles, staged, model_name)
+        ids = set(articles["article_id"])
+        assert set(out.quarantine["record_ref"]) <= ids
+        assert set(out.figures["article_id"]) <= ids - set(out.quarantine["record_ref"])
+        assert pd.api.types.is_integer_dtype(out.figures["low"])
+    finally:
+        shutil.rmtree(folder)
