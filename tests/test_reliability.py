@@ -19,8 +19,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLE_ARTICLE, query
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from transforms import ingest as ingest_module
 from transforms.dates import find_dates
 from transforms.ingest import ingest, ingest_files
@@ -291,12 +293,10 @@ def test_a_figure_larger_than_any_wars_toll_is_quarantined_with_its_reason(works
 # --- staging and publishing --------------------------------------------------------------------------
 
 def test_publish_refuses_a_batch_whose_files_do_not_match_the_extract_manifest(workspace):
-    import pandas as pd
 
-    from test_pipeline import snapshot
     from transforms import staging
     from transforms.extract import extract_batch
-    from transforms.pipeline import run, stage
+    from transforms.pipeline import stage
     from transforms.publish import publish_run
 
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
@@ -469,8 +469,8 @@ def test_a_symlink_leading_outside_the_roots_is_quarantined_unread(workspace):
 
 def test_gx_data_docs_show_injected_html_as_text(tmp_path):
     import pandas as pd
-
     from browser import Browser, find_chromium
+
     from transforms.validate import build_data_docs, validate
 
     if find_chromium() is None:
@@ -514,8 +514,6 @@ def test_make_standalone_binds_this_machine_and_keeps_the_password_to_its_owner(
 
 # --- fuzzing: nothing raises, every input loads or is quarantined -----------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 # Any code point, lone surrogates included: json.dumps writes those as "\ud800" escapes.
 ANY_TEXT = st.text(st.characters(codec=None, categories=None), max_size=300)
@@ -605,3 +603,57 @@ def test_fuzz_extraction_random_sentences(model_name, sentences, published):
         assert pd.api.types.is_integer_dtype(out.figures["low"])
     finally:
         shutil.rmtree(folder)
+
+
+# --- everything at once, through Airflow -------------------------------------------------------------
+
+POISONS = {
+    # file: (content, what its quarantine reason says; None when the fix is that it loads)
+    "run_on.jsonl": (jsonl(record(11, "Two people were killed. " + " ".join(["word"] * 2_000) + ".")),
+                     "WARLEDGER_MAX_SENTENCE_CHARS"),
+    "surrogate.jsonl": ('{"id": "p2", "title": "T", "date": "2022-07-03", "url": null, "text": "\\ud800 died."}\n',
+                        "lone surrogate"),
+    "not_a_date.jsonl": (jsonl(record(13, "Two died.", date="2022-07-05 is not a date")), "'date' is not a date"),
+    "ancient.jsonl": (jsonl(record(14, "Two died yesterday.", date="0001-01-01")), "outside 1900-01-01 to tomorrow"),
+    "toll.jsonl": (jsonl(record(15, "10,000,000,000 people were killed in the war.")),
+                   "expect_column_values_to_be_between(low)"),
+    "long_text.jsonl": (jsonl(record(16, "Two people were killed in the strike. " * 27_000)), None),
+    "overflow.jsonl": (jsonl(record(17, "99,999,999,999,999,999,999,999 people were killed.")), None),
+    "calendar.jsonl": (jsonl(record(18, "Four people were killed 3000000 days ago. In March 0000 it began."),
+                             record(19, "Six people were killed yesterday.", date="1900-01-01")), None),
+    "markup.jsonl": (jsonl(record(20, "<img src=x onerror=alert(1)> Three people were killed.")), None),
+}
+
+
+def test_a_landing_folder_of_good_files_and_every_poison_loads_the_good_and_quarantines_each_poison(
+        airflow_db, workspace):
+    from airflow.dag_processing.dagbag import DagBag
+    from conftest import CORPUS
+
+    dag = DagBag(dag_folder=str(REPO / "dags")).dags["warledger"]
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / "good.txt")
+    good = CORPUS.read_text(encoding="utf-8").split("\n")[:5]
+    (workspace.landing / "good.jsonl").write_text("\n".join(good) + "\n")
+    for name, (content, _) in POISONS.items():
+        (workspace.landing / name).write_text(content)
+    (workspace.landing / "passwd.txt").symlink_to("/etc/passwd")
+
+    result = dag.test(logical_date=datetime(2022, 7, 4, 1, tzinfo=timezone.utc))
+    assert result.state == "success"
+
+    articles = query(workspace.warehouse, "SELECT external_id, title, source_file FROM articles")
+    ids = {a["external_id"] for a in articles}
+    assert {json.loads(line)["id"] for line in good} <= ids
+    assert any(a["source_file"].endswith("good.txt") for a in articles)
+    assert {"r11", "r16", "r17", "r18", "r19", "r20"} <= ids        # the rest of each poisoned article loads
+    # The file is named in the reason, or for a validated row beside it (with the row's id).
+    reasons = [f"{q['source_file']} {q['reason']}" for q in query(
+        workspace.warehouse, "SELECT reason, source_file FROM quarantine ORDER BY ALL")]
+    for name, (_, says) in POISONS.items():
+        if says:
+            assert any(name in r and says in r for r in reasons), (name, reasons)
+    assert any("passwd.txt" in r and "outside the input roots" in r for r in reasons), reasons
+    figures = query(workspace.warehouse, "SELECT a.external_id, f.low, f.event_date FROM casualty_figures f "
+                                         "JOIN articles a USING (article_id)")
+    assert max(f["low"] for f in figures) < 100_000_000
+    assert ("r18", 4, None) in [(f["external_id"], f["low"], f["event_date"]) for f in figures]
