@@ -617,7 +617,9 @@ POISONS = {
     "ancient.jsonl": (jsonl(record(14, "Two died yesterday.", date="0001-01-01")), "outside 1900-01-01 to tomorrow"),
     "toll.jsonl": (jsonl(record(15, "10,000,000,000 people were killed in the war.")),
                    "expect_column_values_to_be_between(low)"),
-    "long_text.jsonl": (jsonl(record(16, "Two people were killed in the strike. " * 27_000)), None),
+    # 1,000,024 characters: cut into pieces before spaCy, the pieces with no clause mark quarantined.
+    "long_text.jsonl": (jsonl(record(16, "Two people were killed. " + "x" * 1_000_000)),
+                        "WARLEDGER_MAX_SENTENCE_CHARS"),
     "overflow.jsonl": (jsonl(record(17, "99,999,999,999,999,999,999,999 people were killed.")), None),
     "calendar.jsonl": (jsonl(record(18, "Four people were killed 3000000 days ago. In March 0000 it began."),
                              record(19, "Six people were killed yesterday.", date="1900-01-01")), None),
