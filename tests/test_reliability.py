@@ -374,7 +374,7 @@ def test_a_lock_held_past_the_wait_ends_the_cli_in_one_line_naming_file_and_hold
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
     run(workspace.landing, workspace, "run-1")
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(30)"),
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); time.sleep(900)"),
         str(workspace.warehouse)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
