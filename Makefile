@@ -37,8 +37,14 @@ run: airflow-db basemap
 test: install browser basemap
 	pytest
 
+# The UI listens on this machine only; `make standalone HOST=0.0.0.0` opens it to the network.
+HOST ?= 127.0.0.1
+PASSWORDS := $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated
+
+# umask 077: the admin password Airflow generates is readable by its owner only (0600).
 standalone: airflow-db
-	airflow standalone
+	umask 077; if [ -e "$(PASSWORDS)" ]; then chmod 600 "$(PASSWORDS)"; fi; \
+		AIRFLOW__API__HOST=$(HOST) airflow standalone
 
 # Headless Chromium for the UI test (tests/test_ui.py): Debian's package, installed when it is missing
 # and we are root; otherwise nothing (without it the test skips its screenshots and says why).

@@ -8,7 +8,6 @@ tasks, never at parse time.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, get_current_context, task
 
@@ -56,7 +55,8 @@ change of the extraction rules), replacing their figures.
     default_args={"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponential_backoff": True},
     params={
         "input": Param(None, type=["null", "string"],
-                       description="A landing file or folder to read instead of WARLEDGER_LANDING"),
+                       description="A landing file or folder to read instead of WARLEDGER_LANDING, "
+                                   "inside WARLEDGER_INPUT_ROOTS"),
         "since": Param(None, type=["null", "string"], format="date",
                        description="Backfill: only articles published on or after this day"),
         "until": Param(None, type=["null", "string"], format="date",
@@ -71,12 +71,12 @@ def warledger():
     @task
     def ingest() -> list[str]:
         from transforms.config import settings
-        from transforms.pipeline import RunOptions, stage
+        from transforms.pipeline import RunOptions, dag_input, stage
 
         context = get_current_context()
         cfg = settings()
         params = context["params"]
-        return stage(Path(params["input"] or cfg.landing), cfg, context["run_id"], RunOptions.from_params(params))
+        return stage(dag_input(params["input"], cfg), cfg, context["run_id"], RunOptions.from_params(params))
 
     @task
     def extract(batch_dir: str) -> str:

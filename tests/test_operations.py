@@ -90,6 +90,7 @@ def test_a_corrupt_batch_stops_the_publish_and_leaves_the_warehouse_unchanged(wo
     assert len(figures) > 0
     figures["low"] = -1
     staging.write(figures, figures_file)
+    staging.write_extracted_manifest(figures_file.parent)   # as if extraction itself wrote them
 
     with pytest.raises(DataQualityError, match=r"casualty_figures: expect_column_values_to_be_between\(low\)"):
         publish_run(workspace, "run-2")
@@ -168,6 +169,7 @@ def test_a_few_bad_rows_are_quarantined_and_the_rest_published(workspace):
     figures = staging.read(figures_file)
     figures.loc[0, "low"] = -1      # one bad row in five: fewer than WARLEDGER_DQ_MIN_BAD_ROWS
     staging.write(figures, figures_file)
+    staging.write_extracted_manifest(figures_file.parent)
 
     publish_run(workspace, "run-1")
     assert query(workspace.warehouse, "SELECT count(*) AS n FROM casualty_figures")[0]["n"] == 4

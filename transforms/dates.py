@@ -128,44 +128,52 @@ def _absolute(kind: str, m: re.Match, published: date | None) -> date | None:
     if published is None:
         return None
     if kind in ("yesterday", "overnight"):
-        return published - timedelta(days=1)
+        return _shift(published, -1)
     if kind == "today":
         return published
     if kind == "week":
-        return published - timedelta(days=7) if m["which"].lower() in ("last", "past") else published
+        return _shift(published, -7) if m["which"].lower() in ("last", "past") else published
     weekday = WEEKDAYS.index(m["weekday"].lower())
     back = (published.weekday() - weekday) % 7
     if m["last"] and back == 0:
         back = 7
-    return published - timedelta(days=back)
+    return _shift(published, -back)
 
 
 def _latest_month(m: re.Match, published: date | None) -> date | None:
     """The first day of the month named, in its year if given, else the latest such month by publication."""
     month = MONTHS[m["month"].lower()[:3]]
     if m["year"]:
-        return date(int(m["year"]), month, 1)
+        return _safe_date(int(m["year"]), month, 1)
     if published is None:
         return None
-    return date(published.year if month <= published.month else published.year - 1, month, 1)
+    return _safe_date(published.year if month <= published.month else published.year - 1, month, 1)
 
 
 def _relative(kind: str, m: re.Match, anchor: date | None, published: date | None) -> date | None:
     if kind == "day_before":
-        return anchor - timedelta(days=1) if anchor else None
+        return _shift(anchor, -1) if anchor else None
     count = m["count"].lower()
     days = int(count) if count.isdigit() else _COUNTS[count]
     days *= 7 if m["unit"].lower() == "week" else 1
     direction = m["dir"].lower()
     if direction == "ago":
-        return published - timedelta(days=days) if published else None
+        return _shift(published, -days) if published else None
     if anchor is None:
         return None
-    return anchor - timedelta(days=days) if direction in ("earlier", "before") else anchor + timedelta(days=days)
+    return _shift(anchor, -days if direction in ("earlier", "before") else days)
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
+        return None
+
+
+def _shift(day: date, days: int) -> date | None:
+    """``day`` moved by ``days``; None when that leaves the calendar ("3000000 days ago", "in March 0000")."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -163,7 +163,8 @@ def _error(info: dict) -> str | None:
 
 
 def _shown(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    # Stored values are HTML-escaped for GX's pages (validate._as_text); this page escapes on its own.
+    text = unescape(value) if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= VALUE_CHARS else text[:VALUE_CHARS - 1] + "…"
 
 

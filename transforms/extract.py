@@ -11,16 +11,19 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import pandas as pd
+from spacy.tokens import Doc
 
 from transforms import prefilter, staging, warehouse
 from transforms.casualties import Figure, extract_figures, with_additions
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
-from transforms.ingest import sha1
-from transforms.places import Place, country_hint
+from transforms.ingest import QUARANTINE_COLUMNS, quarantine_row, sha1, unexpected
 from transforms.attribution import Speakers
+from transforms.places import Place, country_hint
 from transforms.sentence import read_facts
 
 GEO_COLUMNS = ["geonameid", "latitude", "longitude", "country_code", "admin1", "admin1_name", "geo_precision"]
@@ -38,55 +41,116 @@ class Extracted:
     figures: pd.DataFrame
     events: pd.DataFrame
     mentions: pd.DataFrame
+    quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUARANTINE_COLUMNS))
 
 
 def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extracted:
-    """Casualty figures, events and event mentions of the given sentences."""
-    meta = articles.set_index("article_id")[["published_date", "content_hash", "title", "body"]].to_dict("index")
+    """Casualty figures, events and event mentions of the given sentences.
+
+    Every article is read inside its own guard: an error no rule foresaw (in spaCy or in the
+    rules) takes that article into ``quarantine`` with the error, and the others go on.
+    """
+    meta = articles.set_index("article_id")[["published_date", "content_hash", "title", "body",
+                                             "source_file"]].to_dict("index")
     hints = {a: country_hint(f"{m['title']}\n{m['body']}") for a, m in meta.items()}
+    failed: dict[str, Exception] = {}
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
     speakers: dict[str, Speakers] = defaultdict(Speakers)
-    keys = sentences[["article_id", "sentence_index"]].itertuples(index=False)
-    docs = prefilter.parse(model, sentences["text"].tolist(), PIPE_BATCH)
-    for (article_id, index), doc in zip(keys, docs):
-        if doc is None:
-            continue                                    # no trigger word: nothing to read
-        index = int(index)
-        published = _as_date(meta[article_id]["published_date"])
-        facts = read_facts(doc[:], published, hints[article_id], speakers[article_id])
-        texts[(article_id, index)] = doc.text
-        figures[article_id].extend((index, doc.text, f) for f in extract_figures(doc[:], published, facts))
-        mentions[article_id].extend(Mention(index, e) for e in extract_events(doc[:], published, facts=facts))
+    for article_id, index, doc in _parsed(model, sentences, failed):
+        if doc is None or article_id in failed:
+            continue                                    # no trigger word, or the article already failed
+        try:
+            published = _as_date(meta[article_id]["published_date"])
+            facts = read_facts(doc[:], published, hints[article_id], speakers[article_id])
+            texts[(article_id, index)] = doc.text
+            figures[article_id].extend((index, doc.text, f) for f in extract_figures(doc[:], published, facts))
+            mentions[article_id].extend(Mention(index, e) for e in extract_events(doc[:], published, facts=facts))
+        except Exception as err:
+            failed[article_id] = err
 
     figure_rows, event_rows, mention_rows = [], [], []
     for article_id, info in meta.items():
-        ids = _Ids(article_id, info["content_hash"])
-        merged = merge_mentions(mentions[article_id], _as_date(info["published_date"]))
-        event_of: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
-        for event, members in merged:
-            # The representative is one member's reading, completed from the others.
-            lead = next((m for m in members if (m.event.token_index, m.event.trigger_text)
-                         == (event.token_index, event.trigger_text)), members[0])
-            event_id = ids.event(lead.sentence_index, event)
-            for m in members:
-                event_of[(m.sentence_index, m.event.token_index)].append((place_key(m.event.location), event_id))
-            event_rows.append(_event_row(event_id, article_id, lead.sentence_index,
-                                         texts[(article_id, lead.sentence_index)], event, len(members)))
-        for m in mentions[article_id]:
-            mention_rows.append(_mention_row(ids.event(m.sentence_index, m.event), _event_of(m, event_of),
-                                             article_id, m.sentence_index, texts[(article_id, m.sentence_index)],
-                                             m.event))
-        for index, text, f in with_additions(sorted(figures[article_id], key=lambda x: x[0])):
-            event_id = _nearest_event(f, index, mentions[article_id], event_of)
-            figure_rows.append(_figure_row(ids.figure(index, f), article_id, index, text, f, event_id))
+        if article_id in failed:
+            continue
+        try:
+            rows = _article_rows(article_id, info, figures[article_id], mentions[article_id], texts)
+        except Exception as err:
+            failed[article_id] = err
+            continue
+        figure_rows += rows[0]
+        event_rows += rows[1]
+        mention_rows += rows[2]
 
     return Extracted(
         figures=_typed(pd.DataFrame(figure_rows, columns=FIGURE_COLUMNS)),
         events=_typed(pd.DataFrame(event_rows, columns=EVENT_COLUMNS)),
         mentions=pd.DataFrame(mention_rows, columns=MENTION_COLUMNS),
+        quarantine=_quarantined(failed, meta),
     )
+
+
+def _parsed(model: str, sentences: pd.DataFrame,
+            failed: dict[str, Exception]) -> Iterator[tuple[str, int, Doc | None]]:
+    """(article_id, sentence_index, doc or None where no trigger word can be) of every sentence, piped
+    in large batches. When spaCy fails on a batch, the rest is parsed article by article, so that
+    only the article it fails on is lost."""
+    keys = [(a, int(i)) for a, i in sentences[["article_id", "sentence_index"]].itertuples(index=False)]
+    texts = sentences["text"].tolist()
+    done = 0
+    try:
+        for key, doc in zip(keys, prefilter.parse(model, texts, PIPE_BATCH)):
+            yield (*key, doc)
+            done += 1
+        return
+    except Exception:   # the generator is spent: the articles left are parsed one by one
+        pass
+    rest: dict[str, list[int]] = defaultdict(list)
+    for position in range(done, len(keys)):
+        rest[keys[position][0]].append(position)
+    for article_id, positions in rest.items():
+        try:
+            docs = list(prefilter.parse(model, [texts[p] for p in positions], PIPE_BATCH))
+        except Exception as err:
+            failed[article_id] = err
+            continue
+        yield from ((article_id, keys[p][1], doc) for p, doc in zip(positions, docs))
+
+
+def _article_rows(article_id: str, info: dict, figures: list[tuple[int, str, Figure]], mentions: list[Mention],
+                  texts: dict[tuple[str, int], str]) -> tuple[list[dict], list[dict], list[dict]]:
+    """An article's figure, event and mention rows, its mentions folded into events."""
+    ids = _Ids(article_id, info["content_hash"])
+    merged = merge_mentions(mentions, _as_date(info["published_date"]))
+    event_of: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    event_rows = []
+    for event, members in merged:
+        # The representative is one member's reading, completed from the others.
+        lead = next((m for m in members if (m.event.token_index, m.event.trigger_text)
+                     == (event.token_index, event.trigger_text)), members[0])
+        event_id = ids.event(lead.sentence_index, event)
+        for m in members:
+            event_of[(m.sentence_index, m.event.token_index)].append((place_key(m.event.location), event_id))
+        event_rows.append(_event_row(event_id, article_id, lead.sentence_index,
+                                     texts[(article_id, lead.sentence_index)], event, len(members)))
+    mention_rows = [_mention_row(ids.event(m.sentence_index, m.event), _event_of(m, event_of), article_id,
+                                 m.sentence_index, texts[(article_id, m.sentence_index)], m.event)
+                    for m in mentions]
+    figure_rows = [_figure_row(ids.figure(index, f), article_id, index, text, f,
+                               _nearest_event(f, index, mentions, event_of))
+                   for index, text, f in with_additions(sorted(figures, key=lambda x: x[0]))]
+    return figure_rows, event_rows, mention_rows
+
+
+def _quarantined(failed: dict[str, Exception], meta: dict) -> pd.DataFrame:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    rows = []
+    for article_id, err in failed.items():
+        row = quarantine_row(meta[article_id]["source_file"], article_id,
+                             f"article {article_id}: {unexpected(err)}", meta[article_id]["body"], now)
+        rows.append({**row, "stage": "extract"})
+    return pd.DataFrame(rows, columns=QUARANTINE_COLUMNS)
 
 
 def extract_batch(batch_dir: str, model: str) -> str:
@@ -98,6 +162,8 @@ def extract_batch(batch_dir: str, model: str) -> str:
     staging.write(out.figures, folder / staging.FIGURES)
     staging.write(out.events, folder / staging.EVENTS)
     staging.write(out.mentions, folder / staging.MENTIONS)
+    staging.write(out.quarantine, folder / staging.EXTRACT_QUARANTINE)
+    staging.write_extracted_manifest(folder)
     log.info("extracted %s: %d articles, %d sentences, %d figures, %d events, %.1f s", folder.name, len(articles),
              len(sentences), len(out.figures), len(out.events), time.perf_counter() - start)
     return batch_dir

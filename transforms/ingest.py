@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import traceback
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -34,6 +35,11 @@ SUPPORTED_SUFFIXES = LINE_SUFFIXES | JSONL_SUFFIXES | pages.HTML_SUFFIXES | page
 # Gold annotations sit beside sample articles; they describe articles, they are not articles.
 IGNORED_SUFFIXES = (".gold.json",)
 RAW_KEEP = 2000
+# Publication days outside this span are misread dates, not news: 0001-01-01 is a null in disguise.
+FIRST_DAY = date(1900, 1, 1)
+MAX_SENTENCE_CHARS = 5000
+# spaCy refuses texts over nlp.max_length (1,000,000 characters, E088): prose is cut well below it.
+SEGMENT_CHARS = 100_000
 
 ARTICLE_COLUMNS = [
     "article_id", "external_id", "url", "title", "published_date", "published_date_from", "source",
@@ -52,6 +58,11 @@ class Ingested:
     articles: list[dict] = field(default_factory=list)
     sentences: list[dict] = field(default_factory=list)
     quarantine: list[dict] = field(default_factory=list)
+    # Earlier texts under an article's URL in the same delivery: kept in article_versions only.
+    versions: list[dict] = field(default_factory=list)
+
+    def versions_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.versions, columns=ARTICLE_COLUMNS)
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         return (
@@ -86,10 +97,29 @@ def file_digest(path: Path, max_file_mb: float = 20.0) -> str:
     if stat.st_size / 1e6 > max_file_mb:
         return f"unread:{stat.st_size}:{stat.st_mtime_ns}"
     digest = hashlib.sha1()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    try:
+        with Path(path).open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as err:
+        # Ingest quarantines it; once it is readable its digest changes and it is read again.
+        return f"unreadable:{err.errno}:{stat.st_size}:{stat.st_mtime_ns}"
     return digest.hexdigest()
+
+
+def unexpected(err: BaseException) -> str:
+    """A quarantine reason for an error no rule foresaw: its type, message and where it was raised."""
+    frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
+    where = f" (at {Path(frame.filename).name}:{frame.lineno} in {frame.name})" if frame else ""
+    return f"unexpected {type(err).__name__}: {err}{where}"
+
+
+def quarantine_row(source_file: str, ref: str | None, reason: str, raw: str | bytes | None,
+                   now: datetime) -> dict:
+    if isinstance(raw, bytes):
+        raw = raw[:RAW_KEEP].decode("utf-8", errors="replace")
+    return {"source_file": source_file, "record_ref": ref, "reason": f"{source_file}: {reason}",
+            "raw": None if raw is None else raw[:RAW_KEEP], "quarantined_at": now, "stage": "ingest"}
 
 
 def ingest(path: Path, max_file_mb: float = 20.0) -> Ingested:
@@ -97,38 +127,48 @@ def ingest(path: Path, max_file_mb: float = 20.0) -> Ingested:
     return ingest_files(landing_files(path), max_file_mb)
 
 
-def ingest_files(files: list[Path], max_file_mb: float = 20.0, now: datetime | None = None) -> Ingested:
+def ingest_files(files: list[Path], max_file_mb: float = 20.0, now: datetime | None = None,
+                 max_sentence_chars: int = MAX_SENTENCE_CHARS) -> Ingested:
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     out = Ingested()
     for file in files:
-        ingest_file(file, out, max_file_mb, now)
+        # The guard of last resort: whatever a file does, the files beside it are read.
+        try:
+            ingest_file(file, out, max_file_mb, now, max_sentence_chars)
+        except Exception as err:
+            out.quarantine.append(quarantine_row(str(file), None, unexpected(err), None, now))
     _drop_repeats(out)
     return out
 
 
-def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) -> None:
+def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime,
+                max_sentence_chars: int = MAX_SENTENCE_CHARS) -> None:
     name = str(file)
 
     def reject(ref: str | None, reason: str, raw: str | bytes | None) -> None:
-        if isinstance(raw, bytes):
-            raw = raw[:RAW_KEEP].decode("utf-8", errors="replace")
-        out.quarantine.append({
-            "source_file": name, "record_ref": ref, "reason": f"{name}: {reason}",
-            "raw": None if raw is None else raw[:RAW_KEEP], "quarantined_at": now, "stage": "ingest",
-        })
+        out.quarantine.append(quarantine_row(name, ref, reason, raw, now))
+
+    def accept(record: dict, ref: str | None) -> None:
+        _check_published(record["published_date"], now.date())
+        _add(out, record, name, now, max_sentence_chars, ref, reject)
 
     size_mb = file.stat().st_size / 1e6
-    if size_mb > max_file_mb:
-        with file.open("rb") as fh:
-            head = fh.read(RAW_KEEP)
-        reject(None, f"file is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit (WARLEDGER_MAX_FILE_MB)", head)
+    try:
+        if size_mb > max_file_mb:
+            with file.open("rb") as fh:
+                head = fh.read(RAW_KEEP)
+            reject(None, f"file is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit (WARLEDGER_MAX_FILE_MB)",
+                   head)
+            return
+        suffix = file.suffix.lower()
+        if not supported(file):
+            reject(None, f"unsupported file type '{suffix or file.name}' (want .txt line files, .jsonl, "
+                         f".html pages or .xml/.atom/.rss feeds)", None)
+            return
+        data = file.read_bytes()
+    except OSError as err:
+        reject(None, f"cannot be read: {err.strerror or err}", None)
         return
-    suffix = file.suffix.lower()
-    if not supported(file):
-        reject(None, f"unsupported file type '{suffix or file.name}' (want .txt line files, .jsonl, "
-                     f".html pages or .xml/.atom/.rss feeds)", None)
-        return
-    data = file.read_bytes()
     if not data.strip():
         reject(None, "empty file", data)
         return
@@ -139,20 +179,17 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) ->
             reject(None, f"not a fetch failures file: {err!r}", data)
         return
     if suffix in pages.HTML_SUFFIXES | pages.FEED_SUFFIXES:
-        _add_page_records(file, data, out, reject, now)
+        _add_page_records(file, data, reject, accept)
         return
 
     if suffix in LINE_SUFFIXES:
         try:
             text = data.decode("utf-8-sig")   # a byte-order mark is no part of the title
-            record = parse_line_file(text)
+            accept(parse_line_file(text), None)
         except UnicodeDecodeError as err:
             reject(None, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}", data)
-            return
         except BadRecord as err:
             reject(None, str(err), data)
-            return
-        _add(out, record, name, now)
         return
 
     for number, line in enumerate(data.split(b"\n"), start=1):
@@ -161,14 +198,13 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime) ->
             continue
         ref = f"line {number}"
         try:
-            record = parse_json_record(line.decode("utf-8"))
+            accept(parse_json_record(line.decode("utf-8")), ref)
         except UnicodeDecodeError as err:
             reject(ref, f"{ref} is not UTF-8: byte 0x{line[err.start]:02x} at offset {err.start}", line)
-            continue
         except BadRecord as err:
             reject(ref, f"{ref}: {err}", line)
-            continue
-        _add(out, record, name, now)
+        except Exception as err:   # each record in its own guard: one bad line never stops the file
+            reject(ref, f"{ref}: {unexpected(err)}", line)
 
 
 def supported(file: Path) -> bool:
@@ -176,7 +212,7 @@ def supported(file: Path) -> bool:
     return file.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def _add_page_records(file: Path, data: bytes, out: Ingested, reject, now: datetime) -> None:
+def _add_page_records(file: Path, data: bytes, reject, accept) -> None:
     """A saved page or feed file, read with the extraction that fetched pages go through."""
     try:
         records = pages.read_file(file, data)
@@ -185,9 +221,11 @@ def _add_page_records(file: Path, data: bytes, out: Ingested, reject, now: datet
         return
     for ref, record in records:
         try:
-            _add(out, parse_record(record), str(file), now)
+            accept(parse_record(record), ref)
         except BadRecord as err:
             reject(ref, f"{ref}: {err}" if ref else str(err), json.dumps(record, ensure_ascii=False))
+        except Exception as err:   # each record in its own guard, as for JSONL lines
+            reject(ref, f"{ref}: {unexpected(err)}", json.dumps(record, ensure_ascii=False))
 
 
 def parse_line_file(text: str) -> dict:
@@ -222,6 +260,8 @@ def parse_json_record(line: str) -> dict:
 
 def parse_record(record: dict) -> dict:
     """A JSON record (a JSONL line, a feed item, a page) checked and split into sentences."""
+    for key, value in record.items():
+        _check_encodable(key, value)
     text = record.get("text")
     if not isinstance(text, str) or not _INVISIBLE.sub("", text):
         raise BadRecord("no 'text'")
@@ -240,7 +280,7 @@ def parse_record(record: dict) -> dict:
         published = dateline_date(text)
         published_from = "dateline" if published else None
     else:
-        published = _parse_date(str(raw_date)[:10], "%Y-%m-%d", "'date'", "YYYY-MM-DD")
+        published = _parse_iso_day(raw_date)
         published_from = "record"
     url = record.get("url") or None
     if url is not None and not _looks_like_url(str(url)):
@@ -268,8 +308,46 @@ _DATELINE = re.compile(rf"^({_PLACE_WORDS}(?:, {_PLACE_WORDS})? \([^()]*\d[^()]*
 def split_sentences(text: str) -> list[str]:
     """Paragraphs are split on line breaks first: headers and datelines carry no full stop."""
     segmenter = _segmenter()
-    paragraphs = [part for p in _BREAKS.split(text) if p.strip() for part in _split_dateline(p.strip())]
+    paragraphs = [piece for p in _BREAKS.split(text) if p.strip() for part in _split_dateline(p.strip())
+                  for piece in _segments(part, SEGMENT_CHARS)]
     return [s.text.strip() for doc in segmenter.pipe(paragraphs) for s in doc.sents if s.text.strip()]
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s")
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–])")
+
+
+def _segments(text: str, limit: int) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut after the last sentence end before it, else the last
+    clause mark, else the last space."""
+    pieces = []
+    while len(text) > limit:
+        window = text[:limit]
+        ends = [m.end() for m in _SENTENCE_END.finditer(window)] or [m.end() for m in _CLAUSE_BREAK.finditer(window)]
+        cut = ends[-1] if ends else (window.rfind(" ") + 1 or limit)
+        pieces.append(text[:cut].strip())
+        text = text[cut:]
+    return [p for p in (*pieces, text.strip()) if p]
+
+
+def _fitted(sentences: list[str], limit: int) -> list[str]:
+    """Sentences over ``limit`` characters cut at clause marks (commas, semicolons, colons, dashes),
+    the clauses packed back together up to the limit. A clause longer than it stays whole, for the
+    quarantine: the parser's time and memory grow steeply with a sentence's length."""
+    fitted = []
+    for sentence in sentences:
+        if len(sentence) <= limit:
+            fitted.append(sentence)
+            continue
+        chunk = ""
+        for clause in _CLAUSE_BREAK.split(sentence):
+            if chunk and len(chunk) + 1 + len(clause) > limit:
+                fitted.append(chunk)
+                chunk = clause
+            else:
+                chunk = f"{chunk} {clause}" if chunk else clause
+        fitted.append(chunk)
+    return fitted
 
 
 def _split_dateline(paragraph: str) -> list[str]:
@@ -285,6 +363,30 @@ def _segmenter():
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+def _check_encodable(key: str, value) -> None:
+    """JSON may escape half a surrogate pair ("\\ud800"): valid JSON, but no text UTF-8 can hold."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise BadRecord(f"'{key}' holds a lone surrogate (U+{ord(value[err.start]):04X} at character "
+                            f"{err.start}): no valid text") from None
+
+
+def _parse_iso_day(raw: str) -> date:
+    """The whole value is a day or a timestamp: "2022-07-05 is not a date" is not 2022-07-05."""
+    value = raw.strip()
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value).date()
+    except ValueError:
+        raise BadRecord(f"'date' is not a date: {raw[:40]!r} (want YYYY-MM-DD)") from None
+
+
+def _check_published(day: date | None, today: date) -> None:
+    if day is not None and not FIRST_DAY <= day <= today + timedelta(days=1):
+        raise BadRecord(f"publication date {day.isoformat()} is outside {FIRST_DAY.isoformat()} to tomorrow")
 
 
 def _parse_date(raw: str, fmt: str, where: str, want: str) -> date:
@@ -305,9 +407,20 @@ def article_key(record: dict) -> tuple[str, str]:
     return (sha1(record["url"])[:16] if record["url"] else content_hash[:16]), content_hash
 
 
-def _add(out: Ingested, record: dict, source_file: str, now: datetime) -> None:
+def _add(out: Ingested, record: dict, source_file: str, now: datetime, limit: int, ref: str | None,
+         reject) -> None:
+    """Add an article; a sentence still over ``limit`` is quarantined by its index, and the rest load."""
     published = record["published_date"]
     article_id, content_hash = article_key(record)
+    sentences = []
+    for i, text in enumerate(_fitted(record["sentences"], limit)):
+        if len(text) > limit:
+            where = f"{ref}: " if ref else ""
+            reject(ref, f"{where}sentence {i} of article {article_id} is {len(text):,} characters with no clause "
+                        f"mark to cut it at, over the {limit:,} of WARLEDGER_MAX_SENTENCE_CHARS", text)
+        else:
+            sentences.append({"article_id": article_id, "content_hash": content_hash, "sentence_index": i,
+                              "text": text})
     source = record["source"] or (urlparse(record["url"]).netloc.removeprefix("www.") if record["url"] else None)
     out.articles.append({
         "article_id": article_id, "external_id": record["external_id"], "url": record["url"],
@@ -316,17 +429,19 @@ def _add(out: Ingested, record: dict, source_file: str, now: datetime) -> None:
         "body": record["body"], "ingested_at": now, "source_file": source_file,
         "content_hash": content_hash,
     })
-    out.sentences.extend(
-        {"article_id": article_id, "content_hash": content_hash, "sentence_index": i, "text": s}
-        for i, s in enumerate(record["sentences"])
-    )
+    out.sentences.extend(sentences)
 
 
 def _drop_repeats(out: Ingested) -> None:
-    """The same article twice in one delivery is read once; two versions under one URL keep the last."""
+    """The same article twice in one delivery is read once; of two versions under one URL the last
+    is the article, and the earlier are kept as versions."""
     last: dict[str, str] = {}
     for row in out.articles:
         last[row["article_id"]] = row["content_hash"]
+    # The texts the last replaced in the same delivery are versions too, first delivery first.
+    earlier = {(r["article_id"], r["content_hash"]): r for r in out.articles
+               if last[r["article_id"]] != r["content_hash"]}
+    out.versions = list(earlier.values())
     seen: set[str] = set()
     kept = []
     for row in reversed(out.articles):

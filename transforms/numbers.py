@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 UNITS = {
@@ -18,6 +19,7 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 NOUN_NUMBERS = {"dozen": 12, "score": 20, "couple": 2, "pair": 2}
 
 NUMBER_WORDS = set(UNITS) - {"a", "an", "single"} | set(TENS) | set(SCALES) | set(NOUN_NUMBERS)
+MAX_COUNT = 2**63 - 1
 _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+(\.\d+)?$")
 
 
@@ -57,8 +59,11 @@ def parse_number(words: list[str]) -> int | None:
         else:
             return None
         seen = True
-    value = total + current
-    return int(round(value)) if seen else None
+    if not seen or not math.isfinite(total + current):
+        return None
+    value = int(round(total + current))
+    # Beyond any 64-bit column: no count a report gives, and no row could hold it.
+    return value if value <= MAX_COUNT else None
 
 
 def _hyphenated(word: str) -> int | None:

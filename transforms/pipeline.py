@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from collections.abc import Callable, Iterable
 
@@ -12,7 +13,7 @@ import pandas as pd
 
 from transforms import staging, warehouse
 from transforms.config import Settings
-from transforms.ingest import file_digest, ingest_files, landing_files, supported
+from transforms.ingest import file_digest, ingest_files, landing_files, quarantine_row, supported
 from transforms.publish import publish_run, with_quarantine_ids
 
 
@@ -48,13 +49,18 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     staging.remove(folder)
     folder.mkdir(parents=True)
 
+    found, outside = _inside_roots(landing_files(Path(input_path)), (*cfg.input_roots, Path(input_path).resolve()))
     files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb),
-                           "size_bytes": f.stat().st_size} for f in landing_files(Path(input_path))],
+                           "size_bytes": f.stat().st_size} for f in found],
                          columns=["path", "content_hash", "size_bytes"])
     known = warehouse.existing_keys(cfg.warehouse)
     if not options.reprocess:
         files = _without(files, ["path", "content_hash"], known.files)
-    articles, sentences, quarantine = ingest_files([Path(p) for p in files["path"]], cfg.max_file_mb).frames()
+    ingested = ingest_files([Path(p) for p in files["path"]], cfg.max_file_mb,
+                            max_sentence_chars=cfg.max_sentence_chars)
+    ingested.quarantine += outside
+    articles, sentences, quarantine = ingested.frames()
+    staging.write(ingested.versions_frame(), folder / staging.VERSIONS)
 
     if options.backfill:
         days = pd.to_datetime(articles["published_date"])
@@ -77,6 +83,35 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     staging.write(read.iloc[0:0] if options.backfill else read, folder / staging.LANDING_FILES)
     (folder / staging.MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
     return staging.write_batches(articles, sentences, folder, cfg.batch_size)
+
+
+class InputOutsideRoots(ValueError):
+    """A run's input that lies outside WARLEDGER_INPUT_ROOTS."""
+
+
+def dag_input(param: str | None, cfg: Settings) -> Path:
+    """The DAG's ``input`` param, or the landing folder: whoever can trigger a run picks it, so it
+    must lie inside WARLEDGER_INPUT_ROOTS (the worker would read any path it can)."""
+    path = Path(param).resolve() if param else cfg.landing
+    if not any(path.is_relative_to(root) for root in cfg.input_roots):
+        raise InputOutsideRoots(f"input {param} resolves to {path}, outside WARLEDGER_INPUT_ROOTS "
+                                f"({os.pathsep.join(map(str, cfg.input_roots))})")
+    return path
+
+
+def _inside_roots(files: list[Path], roots: tuple[Path, ...]) -> tuple[list[Path], list[dict]]:
+    """The files that resolve inside ``roots``, newest delivery (modification time) last, so that a
+    later version under one URL wins; quarantine rows for the rest (symlinks leading out), unread."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    inside, outside = [], []
+    for file in files:
+        target = file.resolve()
+        if any(target.is_relative_to(root) for root in roots):
+            inside.append(file)
+        else:
+            outside.append(quarantine_row(str(file), None, f"leads outside the input roots (to {target}); "
+                                          "not read (WARLEDGER_INPUT_ROOTS)", None, now))
+    return sorted(inside, key=lambda f: (f.stat().st_mtime_ns, str(f))), outside
 
 
 def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ kept in dq_results and the Data Docs, and DataQualityError names the expectation
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from transforms.validate import Validation
 
 STAGED_QUARANTINE_COLUMNS = QUARANTINE_COLUMNS + ["quarantine_id"]
+log = logging.getLogger(__name__)
 
 
 class DataQualityError(RuntimeError):
@@ -43,17 +45,21 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     """Validate and load everything staged under ``run_folder``; return the run's summary."""
     folder = staging.location(run_folder)
     batches = sorted(str(p) for p in folder.glob("batch_*") if p.is_dir())
-    unextracted = [b for b in batches if not all((staging.location(b) / name).exists() for name in staging.EXTRACTED)]
-    if unextracted:
-        # A skipped or force-succeeded extract must not load articles that would never be read again.
-        raise RuntimeError(f"run {run_id}: batch(es) not extracted: {', '.join(unextracted)}")
+    _check_extracted(run_id, batches)
+    failed = _or_empty(staging.read_batches(batches, staging.EXTRACT_QUARANTINE), QUARANTINE_COLUMNS)
+    # An article extraction failed on is quarantined whole: loaded without its figures, it would
+    # never be read again.
     articles = _or_empty(staging.read_batches(batches, staging.ARTICLES), ARTICLE_COLUMNS)
+    articles = articles[~articles["article_id"].isin(failed["record_ref"])]
     sentences = _or_empty(staging.read_batches(batches, staging.SENTENCES), SENTENCE_COLUMNS)
     figures = _or_empty(staging.read_batches(batches, staging.FIGURES), warehouse.columns("casualty_figures"))
     events = _or_empty(staging.read_batches(batches, staging.EVENTS), warehouse.columns("events"))
     mentions = _or_empty(staging.read_batches(batches, staging.MENTIONS), warehouse.columns("event_mentions"))
     quarantine = _or_empty(_read_if_there(folder / staging.QUARANTINE), STAGED_QUARANTINE_COLUMNS)
+    if len(failed):
+        quarantine = pd.concat([quarantine, with_quarantine_ids(failed)], ignore_index=True)
     files = _read_if_there(folder / staging.LANDING_FILES)
+    versions = _or_empty(_read_if_there(folder / staging.VERSIONS), ARTICLE_COLUMNS)
 
     summary = {"run_id": run_id, "warehouse": str(warehouse_path), "articles_read": len(articles),
                "figures_read": len(figures), "events_read": len(events), "ingest_quarantined": len(quarantine)}
@@ -94,7 +100,7 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     failures = [f"{c.table}: {name}" for c in checks for name in c.critical_failures(min_bad_rows)]
     if failures:
         warehouse.record_failed_validation(warehouse_path, dq)
-        docs = build_data_docs(Path(docs_dir), run_id, checks, warehouse_path)
+        docs = _rebuild_report(Path(docs_dir), run_id, checks, warehouse_path)
         raise DataQualityError(
             f"publish of run {run_id} stopped, the warehouse is unchanged: critical expectation(s) failed: "
             + "; ".join(failures) + f". Data Docs: {docs}")
@@ -105,8 +111,10 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         return checked.passed[warehouse.columns(checked.table)]
 
     events_loaded = loadable(checked_events)
+    rejected_ids = set(checked_articles.failed["article_id"]) | set(failed["record_ref"])
     rows = warehouse.Rows(
         articles=checked_articles.passed, sentences=loadable(checked_sentences),
+        versions=versions[~versions["article_id"].isin(rejected_ids)],
         figures=_without_dangling_events(loadable(checked_figures), events_loaded),
         events=events_loaded,
         mentions=_without_dangling_events(loadable(checked_mentions), events_loaded),
@@ -114,9 +122,33 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     )
     loaded = warehouse.merge(warehouse_path, run_id, rows, dq, files, replace=replace)
     # After the commit: the report never shows a run the warehouse does not hold.
-    docs = build_data_docs(Path(docs_dir), run_id, checks, warehouse_path)
+    docs = _rebuild_report(Path(docs_dir), run_id, checks, warehouse_path)
     return {**summary, "validation_quarantined": len(rejected) - len(quarantine),
-            "critical_failures": [], "loaded": loaded, "data_docs": str(docs)}
+            "critical_failures": [], "loaded": loaded, "data_docs": docs and str(docs)}
+
+
+def _check_extracted(run_id: str, batches: list[str]) -> None:
+    unextracted = [b for b in batches if not all((staging.location(b) / name).exists() for name in staging.EXTRACTED)]
+    if unextracted:
+        # A skipped or force-succeeded extract must not load articles that would never be read again.
+        raise RuntimeError(f"run {run_id}: batch(es) not extracted: {', '.join(unextracted)}")
+    problems = [p for b in batches for p in staging.extracted_mismatches(staging.location(b))]
+    if problems:
+        raise RuntimeError(f"run {run_id}: publish refused, the staged files are not what extraction wrote "
+                           f"(re-run the batch's extract task): {'; '.join(problems)}")
+
+
+def _rebuild_report(docs_dir: Path, run_id: str, checks: list[Validation], warehouse_path: Path) -> Path | None:
+    """The report and Data Docs are derived state: a failure to write them (a full disk) is logged,
+    never a failed load, and the next publish rebuilds them from every result kept."""
+    try:
+        from transforms.validate import build_data_docs
+
+        return build_data_docs(docs_dir, run_id, checks, Path(warehouse_path))
+    except Exception as err:
+        log.warning("run %s: the data-quality report in %s was not rebuilt (%s: %s); the next publish "
+                    "rebuilds it", run_id, docs_dir / "report.html", type(err).__name__, err)
+        return None
 
 
 def _without_dangling_events(frame: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:

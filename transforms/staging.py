@@ -8,6 +8,8 @@ configuration alone. Everything here uses only what both kinds of path offer.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 import time
@@ -25,14 +27,18 @@ EVENTS = "events.parquet"
 MENTIONS = "event_mentions.parquet"
 QUARANTINE = "quarantine.parquet"
 LANDING_FILES = "landing_files.parquet"
+VERSIONS = "article_versions.parquet"
 MANIFEST = "manifest.json"
+# Articles extraction failed on, with the error: quarantined at publish.
+EXTRACT_QUARANTINE = "extract_quarantine.parquet"
 
 if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
 Location = Union[Path, "ObjectStoragePath"]
-# What an extract task leaves in a batch folder.
-EXTRACTED = (FIGURES, EVENTS, MENTIONS)
+# What an extract task leaves in a batch folder, and its record of them (rows and hashes).
+EXTRACTED = (FIGURES, EVENTS, MENTIONS, EXTRACT_QUARANTINE)
+EXTRACTED_MANIFEST = "extracted.json"
 
 
 def location(value: str | Path) -> Location:
@@ -46,8 +52,11 @@ def location(value: str | Path) -> Location:
 
 
 def run_dir(staging: str | Path, run_id: str) -> Location:
-    """One folder per run, named after the run id with characters paths dislike replaced."""
-    return location(staging) / re.sub(r"[^A-Za-z0-9_.-]+", "_", run_id)
+    """One folder per run: the run id made safe for a path, plus a hash of the id itself, so that no
+    id ("." or "..", which Airflow accepts in part) names the staging root or its parent, and two
+    ids that read alike ("a:b", "a+b") never share a folder."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", run_id)[:80]
+    return location(staging) / f"{slug}.{hashlib.sha1(run_id.encode('utf-8')).hexdigest()[:8]}"
 
 
 def remove(folder: Location) -> None:
@@ -106,3 +115,35 @@ def count_rows(batch_dirs: list[str], name: str) -> int:
 def _num_rows(path: Location) -> int:
     with path.open("rb") as source:
         return pq.read_metadata(source).num_rows
+
+
+def file_hash(path: Location) -> str:
+    with path.open("rb") as source:
+        return hashlib.sha256(source.read()).hexdigest()
+
+
+def write_extracted_manifest(batch: Location) -> None:
+    """What extraction wrote: publish refuses a batch whose files no longer match (an emptied or
+    swapped file would otherwise publish as success, its articles never extracted again)."""
+    files = {name: {"rows": _num_rows(batch / name), "sha256": file_hash(batch / name)} for name in EXTRACTED}
+    tmp = batch / f"{EXTRACTED_MANIFEST}.tmp"
+    with tmp.open("w") as out:
+        out.write(json.dumps(files, indent=1))
+    tmp.replace(batch / EXTRACTED_MANIFEST)
+
+
+def extracted_mismatches(batch: Location) -> list[str]:
+    """How a batch's extracted files differ from its manifest; empty when they match."""
+    path = batch / EXTRACTED_MANIFEST
+    if not path.exists():
+        return [f"{batch}: no {EXTRACTED_MANIFEST}"]
+    problems = []
+    with path.open("r") as source:
+        manifest = json.loads(source.read())
+    for name, want in manifest.items():
+        rows = _num_rows(batch / name)
+        if rows != want["rows"]:
+            problems.append(f"{batch / name} holds {rows} row(s), its manifest {want['rows']}")
+        elif file_hash(batch / name) != want["sha256"]:
+            problems.append(f"{batch / name} does not match its manifest's hash")
+    return problems

@@ -19,6 +19,7 @@ import os
 # Before GX is imported: a context GX makes for itself must not phone home either.
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
 
+import html
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ RESULT_COLUMNS = [
 # Timestamps, which pandas refuses to compare with one another.
 DAY_COLUMNS = ("published_date", "ingested_at", "event_date")
 VOCAB_KEY = "$vocab"
+# How much of a value Data Docs show: enough to recognise a sentence.
+SHOWN_CHARS = 300
 
 
 @dataclass
@@ -223,6 +226,8 @@ def _store_validation(
     context: AbstractDataContext, run_id: str, validation: Validation
 ) -> ValidationResultIdentifier:
     report = validation.report
+    for result in report.results:
+        result.result = _as_text(result.result)
     suite = context.suites.add_or_update(load_suite(validation.table))
     run = RunIdentifier(run_name=run_id, run_time=report.meta["validation_time"])
     report.meta["run_id"] = run
@@ -233,6 +238,19 @@ def _store_validation(
     )
     context.validation_results_store.store_validation_results(report, identifier)
     return identifier
+
+
+def _as_text(value):
+    """A row's values as GX will show them: GX renders unexpected values into its pages as HTML, so
+    a sentence starting "<img src=x onerror=...>" would run there. Strings are cut short and
+    HTML-escaped before GX stores or renders them (the offline report unescapes them to show)."""
+    if isinstance(value, str):
+        return html.escape(value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "…")
+    if isinstance(value, dict):
+        return {key: _as_text(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_text(v) for v in value]
+    return value
 
 
 def _context_config(**kwargs) -> DataContextConfig:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
 
+from transforms.config import settings
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -41,6 +43,8 @@ class Rows:
     events: pd.DataFrame = field(default_factory=lambda: _empty())
     mentions: pd.DataFrame = field(default_factory=lambda: _empty())
     quarantine: pd.DataFrame = field(default_factory=lambda: _empty())
+    # Earlier texts of articles, delivered in the same run as a later one: versions, never articles.
+    versions: pd.DataFrame = field(default_factory=lambda: _empty())
 
 
 def _empty() -> pd.DataFrame:
@@ -121,20 +125,40 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def connect(path: Path, read_only: bool = False, wait_seconds: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting while another process holds the write lock."""
+class WarehouseLocked(RuntimeError):
+    """Another process held the warehouse's lock for longer than the wait."""
+
+
+# DuckDB's own sandbox: no file but the warehouse, no ATTACH, no COPY TO, no extension, and the
+# settings frozen so that the SQL run cannot lift them.
+SANDBOX = {"enable_external_access": False, "lock_configuration": True}
+
+
+def connect(path: Path, read_only: bool = False, wait_seconds: float | None = None,
+            sandboxed: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting (WARLEDGER_LOCK_WAIT_SECONDS) while another process holds its lock.
+
+    ``sandboxed`` opens it read-only for SQL from users (``warledger sql``)."""
     path = Path(path)
+    read_only = read_only or sandboxed
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if wait_seconds is None:
+        wait_seconds = settings().lock_wait_seconds
     deadline = time.monotonic() + wait_seconds
     delay = 0.5
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config=SANDBOX if sandboxed else {})
             break
         except duckdb.IOException as err:
-            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+            if "lock" not in str(err).lower():
                 raise
+            if time.monotonic() > deadline:
+                holder = re.search(r"lock is held in (.+?)(?:\. See also|$)", str(err))
+                raise WarehouseLocked(
+                    f"{path} is locked by {holder[1] if holder else 'another process'}; waited "
+                    f"{wait_seconds:g} s (WARLEDGER_LOCK_WAIT_SECONDS), try again when it lets go") from None
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     if not read_only:
@@ -203,6 +227,8 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
 
 
 def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
+    if len(rows.versions):
+        _merge_versions(con, run_id, rows.versions)
     if len(rows.articles):
         con.register("new_articles", rows.articles)
         con.execute("""
@@ -212,7 +238,8 @@ def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
                        CASE WHEN a.content_hash = n.content_hash THEN a.ingested_at ELSE n.ingested_at END
                        AS ingested_at),
                    CASE WHEN a.content_hash = n.content_hash THEN a.version
-                        ELSE COALESCE(a.version, 0) + 1 END AS version
+                        ELSE COALESCE((SELECT max(v.version) FROM article_versions v
+                                       WHERE v.article_id = n.article_id), 0) + 1 END AS version
             FROM new_articles n
             LEFT JOIN articles a USING (article_id)
             WHERE (? AND a.content_hash = n.content_hash)
@@ -254,6 +281,21 @@ def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
             SELECT q.*, ? AS run_id FROM new_quarantine q
             WHERE q.quarantine_id NOT IN (SELECT quarantine_id FROM quarantine)
         """, [run_id])
+
+
+def _merge_versions(con, run_id: str, versions: pd.DataFrame) -> None:
+    """Versions not yet kept, numbered after the article's last, in the order delivered."""
+    con.register("new_versions", versions.assign(delivered=range(len(versions))))
+    con.execute("""
+        INSERT INTO article_versions BY NAME
+        SELECT article_id, content_hash, title, published_date, body, ingested_at, source_file,
+               ? AS run_id,
+               COALESCE((SELECT max(v.version) FROM article_versions v WHERE v.article_id = n.article_id), 0)
+               + row_number() OVER (PARTITION BY article_id ORDER BY delivered) AS version
+        FROM new_versions n
+        WHERE NOT EXISTS (SELECT 1 FROM article_versions v
+                          WHERE v.article_id = n.article_id AND v.content_hash = n.content_hash)
+    """, [run_id])
 
 
 def record_results(con, dq_results: pd.DataFrame) -> None:

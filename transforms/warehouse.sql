@@ -122,7 +122,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     reason          VARCHAR NOT NULL,  -- what was wrong, naming the file (and line) or the expectation
     raw             VARCHAR,               -- at most the first 2,000 characters
     quarantined_at  TIMESTAMP NOT NULL,  -- when it was quarantined
-    stage           VARCHAR NOT NULL,      -- fetch | ingest | validate
+    stage           VARCHAR NOT NULL,      -- fetch | ingest | extract | validate
     run_id          VARCHAR NOT NULL  -- the run that quarantined it
 );
 
