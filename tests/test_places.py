@@ -66,7 +66,14 @@ def test_words_of_names_are_no_places(parse):
 
 def test_country_context_picks_the_namesake(parse):
     assert places(parse, "Shelling continued in Donetsk.", {"UA"})["Donetsk"].geonameid == 709717
-    assert country_hint("Belarusian President Lukashenko accused Ukraine.") == {"BY", "UA"}
+    assert country_hint("Belarusian President Lukashenko accused Ukraine.") == {"UA"}
+
+
+def test_an_actors_nationality_is_no_evidence_of_where_a_place_is(parse):
+    assert country_hint("Russian forces shelled Druzhkivka, Donetsk.") == frozenset()
+    found = places(parse, "Russian forces shelled near Spirne, Donetsk, with artillery.",
+                   country_hint("Russian forces shelled near Spirne, Donetsk, with artillery."))
+    assert (found["Spirne"].country_code, found["Spirne"].admin1_name) == ("UA", "Donetsk")
 
 
 def test_province_after_a_district_is_part_of_the_province(parse):

@@ -68,7 +68,7 @@ def evaluate(gold_path: Path, cfg: Settings, split: str = "all") -> dict:
             landing.write_text("\n".join(json.dumps({k: r.get(k) for k in INPUT_KEYS}) for r in records) + "\n")
             run(landing, cfg, "eval")
             result = {"kind": "records", **_score_records(records, cfg.warehouse)}
-            if any(r.get("gold_event_type") for r in records):
+            if any(r.get("gold_location") for r in records):
                 result["acled"] = _score_acled(records, cfg.warehouse)
         result["seconds"] = time.perf_counter() - start
     result["gold"] = str(gold_path)
@@ -120,7 +120,7 @@ def _score_acled(records: list[dict], path: Path) -> dict:
     by_article: dict[str, list[dict]] = {}
     for e in events:
         by_article.setdefault(e["article_id"], []).append(e)
-    scored = [r for r in records if r.get("gold_event_type")]
+    scored = [r for r in records if r.get("gold_location")]
     hits = dict.fromkeys([*ACLED_CHECKS, "type+place+day"], 0)
     for r in scored:
         found = by_article.get(_article_id(r), [])

@@ -56,7 +56,7 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     figure_rows, event_rows, mention_rows = [], [], []
     for article_id, info in meta.items():
         ids = _Ids(article_id, info["content_hash"])
-        merged = merge_mentions(mentions[article_id], _as_date(info["published_date"]))
+        merged = merge_mentions(mentions[article_id], _as_date(info["published_date"]), hints[article_id])
         event_of: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
         for event, members in merged:
             # The representative is one member's reading, completed from the others.
