@@ -187,6 +187,50 @@ def admin1_names() -> dict[str, str]:
     return {entries[0].admin1: entries[0].canonical for entries in regions().values() if entries[0].admin1}
 
 
+def admin1_name_of(admin1: str | None) -> str | None:
+    """The region's name: vocab/admin1_regions.csv's (the spelling the reporting uses) where it has one, else
+    the ISO 3166-2 subdivision (pycountry) that GeoNames' admin1 code stands for."""
+    if not admin1:
+        return None
+    return admin1_names().get(admin1) or _iso_admin1(admin1.split(".")[0]).get(admin1)
+
+
+_SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|prefecture|governorate|state|"
+                                r"district|county|department|wilayah|viloyati|vilayeti|ili|voblasts|horad)\b", re.I)
+
+
+@lru_cache(maxsize=None)
+def _iso_admin1(country_code: str) -> dict[str, str]:
+    """GeoNames admin1 "FR.11" -> its ISO 3166-2 name, for one country. GeoNames writes some countries' admin1
+    codes as ISO's own (US "NY" = US-NY); for the others the region is the subdivision named like one of
+    its three largest towns in any spelling (Donetska oblast: Donetsk; Ḩalab: Aleppo), as regions mostly are.
+    Regions named otherwise (Île-de-France) stay unnamed rather than guessed."""
+    import pycountry
+
+    gazetteer()
+    subdivisions = [s for s in pycountry.subdivisions.get(country_code=country_code) or () if s.parent_code is None]
+    by_code = {s.code: s.name for s in subdivisions}
+    keyed = {name_key(_SUBDIVISION_WORDS.sub("", s.name)): s.name for s in subdivisions}
+    towns: dict[str, list[tuple[GeoEntry, list[str]]]] = {}
+    for entry, alternates in _SPELLINGS.get(country_code, ()):
+        towns.setdefault(entry.admin1 or "", []).append((entry, alternates))
+    out: dict[str, str] = {}
+    for admin1, entries in towns.items():
+        direct = by_code.get(admin1.replace(".", "-"))
+        largest = sorted(entries, key=lambda e: -e[0].population)[:3]
+        spellings = {name_key(n) for e, alternates in largest for n in [e.canonical, *alternates] if n.isascii()}
+        named = (keyed_name for town in spellings for key, keyed_name in keyed.items() if _same_stem(town, key))
+        found = direct or next(named, None)
+        if found:
+            out[admin1] = found
+    return out
+
+
+def _same_stem(town: str, region: str) -> bool:
+    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending."""
+    return town == region or (len(town) >= 4 and region.startswith(town) and len(region) - len(town) <= 3)
+
+
 @lru_cache(maxsize=1)
 def _country_centroids() -> dict[str, tuple[float, float]]:
     return {row["country_code"]: (float(row["latitude"]), float(row["longitude"])) for row in vocab.rows("countries")}
@@ -429,6 +473,6 @@ def _near(doc: Doc, first: Token) -> bool:
 
 
 def _place(name: str, entry: GeoEntry, start: int, end: int, precision: int) -> Place:
-    admin1_name = entry.canonical if entry.kind == "admin1" else admin1_names().get(entry.admin1 or "")
+    admin1_name = entry.canonical if entry.kind == "admin1" else admin1_name_of(entry.admin1)
     return Place(name, entry.canonical, entry.kind, entry.geonameid, entry.country_code, entry.population,
                  start, end, entry.latitude, entry.longitude, entry.admin1, admin1_name, precision)
