@@ -43,12 +43,14 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
+    towns: dict[str, dict[int, Place]] = defaultdict(dict)  # the towns each article has named so far
     keys = sentences[["article_id", "sentence_index"]].itertuples(index=False)
     docs = language.pipe(sentences["text"].tolist(), batch_size=PIPE_BATCH)
     for (article_id, index), doc in zip(keys, docs):
         index = int(index)
         published = _as_date(meta[article_id]["published_date"])
-        facts = read_facts(doc[:], published, hints[article_id])
+        facts = read_facts(doc[:], published, hints[article_id], _one(towns[article_id]))
+        towns[article_id].update({p.geonameid: p for p in facts.places if p.kind == "city" and p.geonameid})
         texts[(article_id, index)] = doc.text
         figures[article_id].extend((index, doc.text, f) for f in extract_figures(doc[:], published, facts))
         mentions[article_id].extend(Mention(index, e) for e in extract_events(doc[:], published, facts=facts))
@@ -103,6 +105,10 @@ class _Ids:
 
     def event(self, index: int, e: Event) -> str:
         return sha1(f"{self.prefix}|{index}|{e.token_index}|{e.event_type}|{place_key(e.location)}")[:16]
+
+
+def _one(towns: dict[int, Place]) -> Place | None:
+    return next(iter(towns.values())) if len(towns) == 1 else None
 
 
 def _event_of(m: Mention, event_of: dict[tuple[int, int], list[tuple[str, str]]]) -> str | None:

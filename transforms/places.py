@@ -24,7 +24,7 @@ town ("north of Belgorod") or a named town placed at its region, 3 a region or a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
@@ -227,8 +227,8 @@ def _iso_admin1(country_code: str) -> dict[str, str]:
 
 
 def _same_stem(town: str, region: str) -> bool:
-    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending."""
-    return town == region or (len(town) >= 4 and region.startswith(town) and len(region) - len(town) <= 3)
+    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending (-ska, -skaya)."""
+    return town == region or (len(town) >= 4 and region.startswith(town) and len(region) - len(town) <= 5)
 
 
 @lru_cache(maxsize=1)
@@ -281,9 +281,31 @@ def region_place(admin1: str) -> Place | None:
     return _place(entry.canonical, entry, 0, 0, 3) if entry else None
 
 
-def find_places(doc: Doc | Span, country_hint: Iterable[str] | None = None) -> list[Place]:
-    """Places named in a sentence, longest names first, without overlaps, geocoded by the article's countries."""
-    hint = frozenset(country_hint or ())
+def find_places(doc: Doc | Span, country_hint: Iterable[str] | None = None,
+                antecedent: Place | None = None) -> list[Place]:
+    """Places named in a sentence, longest names first, without overlaps, geocoded by the article's countries.
+    A sentence that names none but says "the city" or "the town" speaks of `antecedent`, the one town the
+    article has named before it."""
+    places = _named_places(doc, frozenset(country_hint or ()))
+    if not places and antecedent is not None:
+        places = _the_town(doc, antecedent)
+    return places
+
+
+def _the_town(doc: Doc | Span, antecedent: Place) -> list[Place]:
+    """ "the city", "the town": not "the city of X" (a name follows) nor "the city council" (a body)."""
+    tokens = list(doc)
+    offset = tokens[0].i if tokens else 0
+    for tok in tokens:
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if tok.lower_ in _cues("city_prefix") and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the" \
+                and tok.dep_ != "compound" and not (nxt is not None and (nxt.lower_ == "of" or nxt.pos_ in ("NOUN", "PROPN"))):
+            return [replace(antecedent, name=tok.doc[tok.i - 1:tok.i + 1].text, start=tok.i - 1 - offset,
+                            end=tok.i + 1 - offset)]
+    return []
+
+
+def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     tokens = list(doc)
     offset = tokens[0].i if tokens else 0
     blocked = _blocked_tokens(doc)

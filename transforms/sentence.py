@@ -20,5 +20,8 @@ class SentenceFacts:
     dates: list[DateMention]
 
 
-def read_facts(sent: Span, published: date | None, country_hint: Iterable[str] | None = None) -> SentenceFacts:
-    return SentenceFacts(find_attribution(sent), find_places(sent, country_hint), find_dates(sent.text, published))
+def read_facts(sent: Span, published: date | None, country_hint: Iterable[str] | None = None,
+               antecedent: Place | None = None) -> SentenceFacts:
+    """`antecedent`: the one town the article named before this sentence, for its "the city"."""
+    return SentenceFacts(find_attribution(sent), find_places(sent, country_hint, antecedent),
+                         find_dates(sent.text, published))
