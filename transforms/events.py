@@ -656,9 +656,9 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None,
     had taken over Lysychansk"), so per happening: mentions at one place and day merge, a bare "strike" takes
     the type of a named one there, a region-wide event yields to one in a town of that region, and a
     mention that names no place lends its type to the one bare strike of the same actor and day. A named
-    happening whose sentence names no place and that no placed event of its kind that day accounts for
-    still happened: it is placed at the article's one region, else its one country (`countries`, the
-    article's), at geo-precision 3. Events more than BACKGROUND_DAYS before publication are not
+    happening whose clause names no place and that no placed event of its kind that day accounts for
+    still happened: it is placed where its sentence's other event is, else at the article's one region,
+    else its one country (`countries`, the article's), at geo-precision 3. Events more than BACKGROUND_DAYS before publication are not
     happenings of this article.
     """
     mentions = list(mentions)
@@ -669,7 +669,11 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None,
     _name_bare_strikes(clusters, unplaced)
     fallback = _article_place(located, countries)
     current = [m for m in unplaced if not _background(m.event, published)]
-    clusters += [[replace_place(m, fallback)] for m in _unaccounted(current, clusters)] if fallback else []
+    for m in _unaccounted(current, clusters):
+        # "Russian forces attacked near Hrianykivka, Kharkiv, but were repelled": the place of its sentence.
+        here = next((x.event.location for x in located if x.sentence_index == m.sentence_index), fallback)
+        if here is not None:
+            clusters.append([replace_place(m, here)])
     clusters = [c for c in clusters if not _covered_by_town(c, clusters)]
     clusters = [_to_the_one_town(c, clusters) for c in clusters]
     return [(c[0].event if len(c) == 1 else _representative(c), c) for c in clusters]
