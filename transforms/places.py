@@ -195,8 +195,8 @@ def admin1_name_of(admin1: str | None) -> str | None:
     return admin1_names().get(admin1) or _iso_admin1(admin1.split(".")[0]).get(admin1)
 
 
-_SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|prefecture|governorate|state|"
-                                r"district|county|department|wilayah|viloyati|vilayeti|ili|voblasts|horad)\b", re.I)
+_SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|prefecture|governorate|state|district|"
+                                r"county|department|wilayah|viloyati|vilayeti|ili|voblasts|horad)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=None)
