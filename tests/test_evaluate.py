@@ -48,8 +48,9 @@ def test_split_halves_are_fixed_by_id_hash_and_cover_the_file():
     assert split_of("UKR52322") == ("tune" if int(hashlib.sha1(b"UKR52322").hexdigest(), 16) % 2 == 0 else "check")
 
 
-# Measured on the first 40 notes of each half: place 0.925 / 0.9, type+place+day 0.825 / 0.85 (README has the halves).
-ACLED_FLOORS = {"place": 0.8, "type+place+day": 0.7}
+# Measured on the first 40 notes of the tune / check half: place 0.900 / 0.975, type+place+day 0.800 / 0.975
+# (README has the whole halves). Targets on the check half: place 0.85, type+place+day 0.80.
+ACLED_FLOORS = {"place": 0.85, "type+place+day": 0.75}
 
 
 @pytest.mark.parametrize("split", ["tune", "check"])
