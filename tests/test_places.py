@@ -1,9 +1,12 @@
 """Places found and geocoded on real sentences with the real model; the gazetteer loads once."""
 
+from datetime import date
+
 import pytest
 
 from transforms import nlp
-from transforms.places import country_hint, find_places, gazetteer
+from transforms.events import Mention, extract_events, merge_mentions
+from transforms.places import country_hint, find_places, gazetteer, name_key
 
 UKRAINE = {"UA", "RU", "BY"}
 
@@ -66,7 +69,14 @@ def test_words_of_names_are_no_places(parse):
 
 def test_country_context_picks_the_namesake(parse):
     assert places(parse, "Shelling continued in Donetsk.", {"UA"})["Donetsk"].geonameid == 709717
-    assert country_hint("Belarusian President Lukashenko accused Ukraine.") == {"BY", "UA"}
+    assert country_hint("Belarusian President Lukashenko accused Ukraine.") == {"UA"}
+
+
+def test_an_actors_nationality_is_no_evidence_of_where_a_place_is(parse):
+    assert country_hint("Russian forces shelled Druzhkivka, Donetsk.") == frozenset()
+    found = places(parse, "Russian forces shelled near Spirne, Donetsk, with artillery.",
+                   country_hint("Russian forces shelled near Spirne, Donetsk, with artillery."))
+    assert (found["Spirne"].country_code, found["Spirne"].admin1_name) == ("UA", "Donetsk")
 
 
 def test_province_after_a_district_is_part_of_the_province(parse):
@@ -81,3 +91,69 @@ def test_suffixed_province_whatever_its_tag_and_district_names_are_no_towns(pars
                           "district.", {"AF"})
     assert (found["Logar"].kind, found["Logar"].geo_precision) == ("admin1", 3)
     assert "Baraki" not in found or found["Baraki"].kind == "ner"
+
+
+def test_town_region_names_the_town_and_the_region_only_disambiguates(parse):
+    found = places(parse, "Russian forces shelled Druzhkivka, Donetsk.", set())
+    assert (found["Druzhkivka"].geonameid, found["Druzhkivka"].admin1_name) == (616743, "Donetsk")
+    assert "Donetsk" not in found
+    found = places(parse, "Russian forces shelled near Oleksandrivka, Sumy, with mortars and artillery.", set())
+    assert found["Oleksandrivka"].admin1_name == "Sumy" and "Sumy" not in found
+
+
+def test_town_missing_from_the_gazetteer_is_named_as_written_at_its_region(parse):
+    spirne = places(parse, "On 13 March 2023, Russian forces shelled near Spirne, Donetsk region, with artillery.")["Spirne"]
+    assert (spirne.kind, spirne.geonameid, spirne.admin1_name, spirne.geo_precision) == ("city", None, "Donetsk", 2)
+    assert spirne.latitude is not None and spirne.longitude is not None
+    tiahynka = places(parse, "Russian military forces shelled Tiahynka (Kherson).")["Tiahynka"]
+    assert tiahynka.admin1_name == "Kherson"
+
+
+def test_places_in_a_row_are_not_a_town_and_its_region(parse):
+    found = places(parse, "Russian forces shelled Kharkiv, Donetsk and Luhansk.")
+    assert found["Kharkiv"].admin1_name == "Kharkiv" and found["Kharkiv"].kind == "city"
+    assert "Donetsk" in found and "Luhansk" in found
+
+
+@pytest.mark.parametrize("a, b", [("Zaporizhzhia", "Zaporizhia"), ("Zaporizhzhia", "Zaporizhzhya"), ("Kyiv", "Kyyiv"),
+                                  ("Kupiansk", "Kupyansk"), ("Khmelnytskyi", "Khmelnytsky"), ("Kharkiv", "Harkiv"),
+                                  ("Lukiantsi", "Lukyantsi"), ("Pervomaiske", "Pervomayske"), ("Mali Scherbaky", "Mali Shcherbaky")])
+def test_transliterations_share_one_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_spelling_variants_find_the_town_and_the_region(parse):
+    assert places(parse, "Russian forces shelled Kupiansk overnight.")["Kupiansk"].geonameid == 703656
+    assert places(parse, "Russian forces shelled Mykolaiv overnight.")["Mykolaiv"].geonameid == 700569
+    region = places(parse, "Shelling continued in the Zaporozhye region.")["Zaporozhye"]
+    assert (region.kind, region.admin1_name) == ("admin1", "Zaporizhzhia")
+
+
+def test_shelled_kherson_is_the_city_and_the_kherson_region_the_region(parse):
+    assert places(parse, "Russian forces shelled Kherson.")["Kherson"].kind == "city"
+    assert places(parse, "Russian forces shelled villages in the Kherson region.")["Kherson"].kind == "admin1"
+
+
+def test_the_city_is_the_one_town_named_before(parse):
+    kherson = places(parse, "Russian forces shelled Kherson.")["Kherson"]
+    (the_city,) = find_places(parse("Later the same day they shelled the city again."), UKRAINE, kherson)
+    assert (the_city.name, the_city.geonameid) == ("the city", kherson.geonameid)
+    assert find_places(parse("The city council met on Monday."), UKRAINE, kherson) == []
+    (kursk,) = find_places(parse("Drones approached the city of Kursk."), UKRAINE, kherson)
+    assert kursk.canonical == "Kursk"
+
+
+def test_regions_of_every_country_are_named(parse):
+    assert places(parse, "A car bomb exploded in Aleppo.", {"SY"})["Aleppo"].admin1_name == "Ḩalab"
+    assert places(parse, "A car bomb exploded in Baghdad.", {"IQ"})["Baghdad"].admin1_name == "Baghdād"
+
+
+def test_an_event_whose_sentence_names_no_place_is_kept_at_the_articles_region(parse):
+    published = date(2023, 3, 15)
+    first = extract_events(parse("On 15 March 2023, Russian forces shelled Druzhkivka, Donetsk."), published)
+    second = extract_events(parse("On 15 March 2023, Ukrainian forces detained two saboteurs."), published)
+    merged = {e.event_type: e for e, _ in merge_mentions([Mention(0, e) for e in first] + [Mention(1, e) for e in second],
+                                                         published, {"UA"})}
+    assert merged["shelling"].location.name == "Druzhkivka"
+    assert (merged["arrest"].location.kind, merged["arrest"].location.admin1_name,
+            merged["arrest"].location.geo_precision) == ("admin1", "Donetsk", 3)

@@ -55,6 +55,8 @@ def _main(argv: list[str] | None = None) -> int:
     p_eval = sub.add_parser("eval", help="run the pipeline on annotated data and print its accuracy")
     p_eval.add_argument("--gold", type=Path, required=True,
                         help="JSONL records with gold_* fields, or a *.gold.json beside its article")
+    p_eval.add_argument("--split", choices=("tune", "check", "all"), default="all",
+                        help="score only the dev records of this fixed half (by id hash; default: all)")
 
     p_bench = sub.add_parser("bench", help="time each stage on an input and print throughput and memory")
     p_bench.add_argument("--input", type=Path, required=True, help="landing file or folder")
@@ -78,7 +80,7 @@ def _main(argv: list[str] | None = None) -> int:
 
         if not args.gold.exists():
             parser.error(f"--gold: {args.gold} does not exist")
-        print(report(evaluate(args.gold, cfg)))
+        print(report(evaluate(args.gold, cfg, args.split)))
         return 0
     if args.command == "bench":
         from transforms.benchmark import bench, report

@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 from transforms import vocab
 from transforms.attribution import SPEECH_LEMMAS
 from transforms.dates import DateMention
-from transforms.places import Place, country_place, demonyms
+from transforms.places import Place, country_place, demonyms, region_place
 from transforms.sentence import SentenceFacts, read_facts
 
 # Dependencies that open a new clause: a trigger below one is another event.
@@ -648,23 +648,64 @@ class Mention(NamedTuple):
     event: Event
 
 
-def merge_mentions(mentions: Iterable[Mention], published: date | None = None) -> list[tuple[Event, list[Mention]]]:
+def merge_mentions(mentions: Iterable[Mention], published: date | None = None,
+                   countries: Iterable[str] = ()) -> list[tuple[Event, list[Mention]]]:
     """An article's events: its mentions of the same happening folded into one event per type, place and day.
 
     Articles tell one strike in several sentences ("Russia has taken control of Lysychansk", "the military
     had taken over Lysychansk"), so per happening: mentions at one place and day merge, a bare "strike" takes
     the type of a named one there, a region-wide event yields to one in a town of that region, and a
-    mention that names no place lends its type to the one bare strike of the same actor and day. Events
-    without a place, or more than BACKGROUND_DAYS before publication, are not happenings of this article.
+    mention that names no place lends its type to the one bare strike of the same actor and day. A named
+    happening whose clause names no place and that no placed event of its kind that day accounts for
+    still happened: it is placed where its sentence's other event is, else at the article's one region,
+    else its one country (`countries`, the article's), at geo-precision 3. Events more than BACKGROUND_DAYS before publication are not
+    happenings of this article.
     """
     mentions = list(mentions)
+    unplaced = [m for m in mentions if m.event.location is None]
     located = [m for m in mentions if m.event.location is not None and not _background(m.event, published)
                and not _unmappable(m.event)]
     clusters = _cluster(located)
-    _name_bare_strikes(clusters, [m for m in mentions if m.event.location is None])
+    _name_bare_strikes(clusters, unplaced)
+    fallback = _article_place(located, countries)
+    current = [m for m in unplaced if not _background(m.event, published)]
+    for m in _unaccounted(current, clusters):
+        # "Russian forces attacked near Hrianykivka, Kharkiv, but were repelled": the place of its sentence.
+        here = next((x.event.location for x in located if x.sentence_index == m.sentence_index), fallback)
+        if here is not None:
+            clusters.append([replace_place(m, here)])
     clusters = [c for c in clusters if not _covered_by_town(c, clusters)]
     clusters = [_to_the_one_town(c, clusters) for c in clusters]
     return [(c[0].event if len(c) == 1 else _representative(c), c) for c in clusters]
+
+
+def _article_place(located: list[Mention], countries: Iterable[str]) -> Place | None:
+    """Where the article's events are: its one region, else its one country."""
+    regions = {m.event.location.admin1 for m in located if m.event.location.kind in ("city", "admin1")}
+    if len(regions) == 1 and None not in regions:
+        return region_place(next(iter(regions)))
+    codes = {m.event.location.country_code for m in located} or set(countries)
+    return country_place(next(iter(codes)), 0, 0) if len(codes) == 1 and None not in codes else None
+
+
+def _unaccounted(unplaced: list[Mention], clusters: list[list[Mention]]) -> list[Mention]:
+    """Unplaced mentions of a named type that no placed event of the same family and day (or another
+    unplaced mention before them) tells of, and that lent their type to no bare strike."""
+    types = event_types()
+    lent = {id(x) for c in clusters for x in c}
+    told = {(types[c[0].event.event_type]["family"], c[0].event.event_date) for c in clusters}
+    out = []
+    for m in unplaced:
+        spot = (types[m.event.event_type]["family"], m.event.event_date)
+        if id(m) in lent or types[m.event.event_type]["generic"] == "1" or spot in told:
+            continue
+        told.add(spot)
+        out.append(m)
+    return out
+
+
+def replace_place(m: Mention, place: Place) -> Mention:
+    return Mention(m.sentence_index, replace(m.event, location=place))
 
 
 def _to_the_one_town(cluster: list[Mention], clusters: list[list[Mention]]) -> list[Mention]:
@@ -697,8 +738,13 @@ def _background(event: Event, published: date | None) -> bool:
 
 
 def place_key(place: Place | None) -> tuple:
-    """What makes two mentions' places one place: the GeoNames id, else the region, else the name."""
-    return () if place is None else (place.kind, place.geonameid or place.admin1 or place.canonical)
+    """What makes two mentions' places one place: the GeoNames id, else the region, else the name (a town the
+    gazetteer lacks is its name within its region)."""
+    if place is None:
+        return ()
+    if place.kind == "city" and place.geonameid is None:
+        return (place.kind, place.admin1, place.canonical)
+    return (place.kind, place.geonameid or place.admin1 or place.canonical)
 
 
 def _cluster(mentions: list[Mention]) -> list[list[Mention]]:

@@ -58,12 +58,14 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
     speakers: dict[str, Speakers] = defaultdict(Speakers)
+    towns: dict[str, dict[int, Place]] = defaultdict(dict)  # the towns each article has named so far
     for article_id, index, doc in _parsed(model, sentences, failed):
         if doc is None or article_id in failed:
             continue                                    # no trigger word, or the article already failed
         try:
             published = _as_date(meta[article_id]["published_date"])
-            facts = read_facts(doc[:], published, hints[article_id], speakers[article_id])
+            facts = read_facts(doc[:], published, hints[article_id], speakers[article_id], _one(towns[article_id]))
+            towns[article_id].update({p.geonameid: p for p in facts.places if p.kind == "city" and p.geonameid})
             texts[(article_id, index)] = doc.text
             figures[article_id].extend((index, doc.text, f) for f in extract_figures(doc[:], published, facts))
             mentions[article_id].extend(Mention(index, e) for e in extract_events(doc[:], published, facts=facts))
@@ -75,7 +77,8 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
         if article_id in failed:
             continue
         try:
-            rows = _article_rows(article_id, info, figures[article_id], mentions[article_id], texts)
+            rows = _article_rows(article_id, info, hints[article_id], figures[article_id], mentions[article_id],
+                                 texts)
         except Exception as err:
             failed[article_id] = err
             continue
@@ -118,11 +121,13 @@ def _parsed(model: str, sentences: pd.DataFrame,
         yield from ((article_id, keys[p][1], doc) for p, doc in zip(positions, docs))
 
 
-def _article_rows(article_id: str, info: dict, figures: list[tuple[int, str, Figure]], mentions: list[Mention],
+def _article_rows(article_id: str, info: dict, hint: frozenset[str], figures: list[tuple[int, str, Figure]],
+                  mentions: list[Mention],
                   texts: dict[tuple[str, int], str]) -> tuple[list[dict], list[dict], list[dict]]:
-    """An article's figure, event and mention rows, its mentions folded into events."""
+    """An article's figure, event and mention rows, its mentions folded into events (placed, where
+    a sentence gives no place, in the article's countries ``hint``)."""
     ids = _Ids(article_id, info["content_hash"])
-    merged = merge_mentions(mentions, _as_date(info["published_date"]))
+    merged = merge_mentions(mentions, _as_date(info["published_date"]), hint)
     event_of: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
     event_rows = []
     for event, members in merged:
@@ -180,6 +185,10 @@ class _Ids:
 
     def event(self, index: int, e: Event) -> str:
         return sha1(f"{self.prefix}|{index}|{e.token_index}|{e.event_type}|{place_key(e.location)}")[:16]
+
+
+def _one(towns: dict[int, Place]) -> Place | None:
+    return next(iter(towns.values())) if len(towns) == 1 else None
 
 
 def _event_of(m: Mention, event_of: dict[tuple[int, int], list[tuple[str, str]]]) -> str | None:

@@ -21,10 +21,11 @@ class SentenceFacts:
 
 
 def read_facts(sent: Span, published: date | None, country_hint: Iterable[str] | None = None,
-               speakers: Speakers | None = None) -> SentenceFacts:
-    """speakers: the people the article named in its earlier sentences; learns this sentence's."""
+               speakers: Speakers | None = None, antecedent: Place | None = None) -> SentenceFacts:
+    """speakers: the people the article named in its earlier sentences; learns this sentence's.
+    antecedent: the one town the article named before this sentence, for its "the city"."""
     attribution = find_attribution(sent)
     if speakers is not None:
         attribution = speakers.resolve(attribution)
         speakers.learn(sent)
-    return SentenceFacts(attribution, find_places(sent, country_hint), find_dates(sent.text, published))
+    return SentenceFacts(attribution, find_places(sent, country_hint, antecedent), find_dates(sent.text, published))
