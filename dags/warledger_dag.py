@@ -1,4 +1,4 @@
-"""The warledger DAG: landing files in, validated casualty figures in DuckDB out.
+"""The warledger DAG: landing files in, validated events and casualty figures in DuckDB out.
 
 Thin on purpose: each task calls one function of the ``transforms`` package and
 passes only paths over XCom. Heavy imports (spaCy, GX, DuckDB) happen inside the
@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, get_current_context, task
 
+from transforms.failures import log_task_failure
+
 WAREHOUSE_POOL = "warledger_warehouse"
 # Producers of articles (a scraper DAG, a sync job) can update LANDING to start a run at once;
 # consumers of the ledger (exports, dashboards) can be scheduled on WAREHOUSE.
@@ -20,7 +22,8 @@ WAREHOUSE = Asset("warledger_warehouse")
 DOC = """
 ### warledger
 
-Turns war reporting into a ledger of casualty figures.
+Turns war reporting into a ledger of events (what happened, who did it to whom, where,
+when, with what) and casualty figures (killed, injured, missing, captured, displaced).
 
 Runs hourly, and whenever the asset `warledger_landing` is updated.
 
@@ -29,12 +32,13 @@ Runs hourly, and whenever the asset `warledger_landing` is updated.
    records with their reason, skips articles the warehouse already holds, and stages
    the new ones as Parquet batches under `WARLEDGER_STAGING/<run id>/`.
 2. **extract** (mapped, one task per batch) parses the sentences with spaCy and
-   writes the batch's casualty figures beside it.
+   writes the batch's casualty figures, events and event mentions beside it.
 3. **publish** (pool `warledger_warehouse`, one slot: DuckDB has one writer)
    validates the batch with the Great Expectations suites in `expectations/`,
    quarantines failing rows, merges the rest into `WARLEDGER_WAREHOUSE` in one
-   transaction, rebuilds the data-quality report `WARLEDGER_DOCS/report.html` (and GX Data Docs) and updates the
-   asset `warledger_warehouse`. A critical expectation failing as a whole stops the
+   transaction, folds every article's events and figures into `incidents`, rebuilds the
+   report `WARLEDGER_DOCS/report.html` (and GX Data Docs) and updates the asset
+   `warledger_warehouse`. A critical expectation failing as a whole stops the
    publish (the task fails, naming it); warnings are recorded and the rows load.
 
 Re-running a run changes nothing; a failed publish leaves the warehouse as it was.
@@ -52,7 +56,11 @@ change of the extraction rules), replacing their figures.
     start_date=datetime(2022, 2, 24),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(seconds=20), "retry_exponential_backoff": True},
+    description="War reporting into a ledger of events and casualty figures: ingest, extract, validate, load",
+    default_args={"owner": "warledger", "retries": 2, "retry_delay": timedelta(seconds=20),
+                  "retry_exponential_backoff": True,
+                  # A batch of 50 articles takes a minute or two; an hour means something is stuck.
+                  "execution_timeout": timedelta(hours=1), "on_failure_callback": log_task_failure},
     params={
         "input": Param(None, type=["null", "string"],
                        description="A landing file or folder to read instead of WARLEDGER_LANDING, "

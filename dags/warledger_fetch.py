@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, CronTriggerTimetable, dag, get_current_context, task
 
+from transforms.failures import log_task_failure
+
 LANDING = Asset("warledger_landing")
 
 DOC = """
@@ -46,7 +48,10 @@ sources:
     start_date=datetime(2022, 2, 24),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 1, "retry_delay": timedelta(minutes=1)},
+    description="New articles from the sources file's feeds and pages into the landing folder",
+    default_args={"owner": "warledger", "retries": 1, "retry_delay": timedelta(minutes=1),
+                  # Timeouts and back-off bound every request; a fetch of many sources takes minutes.
+                  "execution_timeout": timedelta(minutes=30), "on_failure_callback": log_task_failure},
     doc_md=DOC,
     tags=["warledger"],
 )

@@ -36,7 +36,7 @@ def test_warledger_dag_shape(dagbag):
     # Hourly, or as soon as a producer updates the landing asset.
     assert dag.timetable.timetable.expression == "0 * * * *"
     assert [a.name for a in dag.timetable.asset_condition.objects] == ["warledger_landing"]
-    assert dag.doc_md and "publish" in dag.doc_md
+    assert dag.doc_md and "publish" in dag.doc_md and "events" in dag.doc_md.split("\n\n")[1]
     assert set(dag.params) == {"input", "since", "until", "reprocess"}
     publish = dag.get_task("publish")
     assert publish.pool == "warledger_warehouse"
@@ -167,3 +167,27 @@ def test_fetch_dag_run_writes_the_landing_file_and_updates_the_asset(airflow_db,
         assert _landing_events() == events + 1
     finally:
         site.close()
+
+
+@pytest.mark.parametrize("dag_id", ["warledger", "warledger_fetch"])
+def test_dag_says_who_owns_it_and_bounds_and_reports_each_task(dagbag, dag_id):
+    """Owner, a time bound and a failure line on every task, so an operator knows whom and why."""
+    from transforms.failures import log_task_failure
+
+    dag = dagbag.dags[dag_id]
+    assert dag.description
+    for task in dag.tasks:
+        assert task.owner == "warledger"
+        assert task.execution_timeout is not None
+        assert log_task_failure in (task.on_failure_callback if isinstance(task.on_failure_callback, list)
+                                    else [task.on_failure_callback])
+
+
+def test_a_failed_task_logs_one_line_naming_run_and_reason(caplog):
+    from transforms.failures import log_task_failure
+
+    with caplog.at_level("ERROR", logger="warledger"):
+        log_task_failure({"task_instance": None, "run_id": "scheduled__2022-07-03",
+                          "exception": FileNotFoundError("data/staging/x/batch_00003/articles.parquet")})
+    assert caplog.messages == ["warledger task ? of run scheduled__2022-07-03 failed: "
+                               "FileNotFoundError: data/staging/x/batch_00003/articles.parquet"]
