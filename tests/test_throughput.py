@@ -127,5 +127,7 @@ def test_staging_through_object_storage_by_url(workspace, tmp_path, gold):
     assert isinstance(folder, ObjectStoragePath)
     result = run(SAMPLE_ARTICLE, cfg, "by_url")
     assert result["loaded"]["casualty_figures"] == len(gold["casualty_figures"])
-    assert (tmp_path / "shared-staging" / "by_url" / "batch_00000" / staging.FIGURES).exists()
+    # the run folder is the run id's slug and a hash of it, under the URL's path
+    assert folder.name.startswith("by_url.") and folder.path.startswith(str(tmp_path / "shared-staging"))
+    assert (tmp_path / "shared-staging" / folder.name / "batch_00000" / staging.FIGURES).exists()
     assert len(query(cfg.warehouse, "SELECT * FROM casualty_figures")) == len(gold["casualty_figures"])

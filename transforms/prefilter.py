@@ -102,7 +102,9 @@ class SentenceGate:
 
     def split(self, texts: Iterable[str]) -> tuple[list[Doc], list[bool]]:
         """The tokenized texts (the pipeline takes them as they are) and which of them need parsing."""
-        docs = list(self.language.tokenizer.pipe(texts))
+        # make_doc, as nlp.pipe would: it refuses texts over nlp.max_length (E088) before the parser
+        # sees them, so a bad article fails here and extraction's guard quarantines it alone.
+        docs = [self.language.make_doc(text) for text in texts]
         return docs, [self.needs_parse(doc) for doc in docs]
 
 
