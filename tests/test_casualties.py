@@ -368,6 +368,12 @@ def test_several_more_is_a_vague_count_on_top_of_the_last(language):
         (0, "killed", 3, "vague"), (2, "killed", 3, "vague"), (2, "killed", 6, "vague")]
 
 
+def test_resultative_on_a_noun_takes_its_victim_from_of(figures):
+    sentence = ("The Islamic State group claimed responsibility for the hacking to death of a university professor in "
+                "the city of Rajshahi in Bangladesh on Saturday, accusing him of calling for atheism.")
+    assert figures(sentence, date(2016, 4, 24)) == [("killed", 1, 1, None)]
+
+
 @pytest.mark.parametrize("sentence", [
     "The Holodomor, a famine in Soviet Ukraine from 1932 to 1933 that killed millions, is remembered today.",
     "In 2008, he was taken into custody in Bangkok.",

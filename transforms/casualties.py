@@ -553,6 +553,8 @@ def _victim_slots(trigger: Token) -> list[Token]:
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
+    if verb.pos_ == "NOUN":      # "the hacking to death of a professor": the victim hangs on the noun phrase
+        return _of_objects(trigger) or _of_objects(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
         slots = [verb.head]      # "and a devotee injured": the participle on its noun
     elif _passive(verb):
