@@ -358,6 +358,22 @@ def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
     assert len({(i, f.token_index, f.category) for i, _, f in with_additions(figures)}) == 3   # distinct ids
 
 
+def test_several_more_is_a_vague_count_on_top_of_the_last(language):
+    from transforms.casualties import with_additions
+    sentences = ["The force responded to enemy fire, killing several insurgents.",
+                 "Later, they were engaged by more insurgents in another fire fight.",
+                 "Several more insurgents were killed as a result of the engagement."]
+    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
+    assert [(i, f.category, f.low, f.hedge) for i, _, f in with_additions(figures)] == [
+        (0, "killed", 3, "vague"), (2, "killed", 3, "vague"), (2, "killed", 6, "vague")]
+
+
+def test_resultative_on_a_noun_takes_its_victim_from_of(figures):
+    sentence = ("The Islamic State group claimed responsibility for the hacking to death of a university professor in "
+                "the city of Rajshahi in Bangladesh on Saturday, accusing him of calling for atheism.")
+    assert figures(sentence, date(2016, 4, 24)) == [("killed", 1, 1, None)]
+
+
 @pytest.mark.parametrize("sentence", [
     "The Holodomor, a famine in Soviet Ukraine from 1932 to 1933 that killed millions, is remembered today.",
     "In 2008, he was taken into custody in Bangkok.",

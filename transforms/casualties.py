@@ -313,6 +313,8 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
     # "several insurgents", not "several stab wounds": a vague word counts people, not injuries.
     determiner = (q.hedge == "vague" or head.lower_ == "both") and not category_of(head.head)
     number_deps = {"nummod", "quantmod"} | ({"amod", "det", "predet"} if determiner else set())
+    if determiner and head.dep_ == "advmod" and _additive_modifier(head.head):
+        head = head.head                                # "several more insurgents": the parser hangs it on "more"
     if head.dep_ in number_deps and head.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
         anchor = head.head
         victim = None if anchor.ent_type_ in TIME_ENTS else anchor
@@ -327,6 +329,10 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
     while anchor.head.i in hedge_ids:
         anchor = anchor.head
     return anchor, victim
+
+
+def _additive_modifier(tok: Token) -> bool:
+    return tok.dep_ == "amod" and tok.lower_ in _role("additive") and tok.head.pos_ in ("NOUN", "PROPN")
 
 
 def _subset(anchor: Token) -> bool:
@@ -547,6 +553,8 @@ def _victim_slots(trigger: Token) -> list[Token]:
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
+    if verb.pos_ == "NOUN":      # "the hacking to death of a professor": the victim hangs on the noun phrase
+        return _of_objects(trigger) or _of_objects(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
         slots = [verb.head]      # "and a devotee injured": the participle on its noun
     elif _passive(verb):
