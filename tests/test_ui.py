@@ -122,6 +122,8 @@ class Standalone:
             # Only the run the test triggers: no hourly run created when the DAG is unpaused.
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
             "WARLEDGER_LANDING": str(self.landing),
+            # The run the test triggers reads its own samples folder through the `input` param.
+            "WARLEDGER_INPUT_ROOTS": os.pathsep.join([str(self.landing), str(self.root / "samples")]),
             "WARLEDGER_WAREHOUSE": str(self.warehouse),
             "WARLEDGER_STAGING": str(self.staging),
             "WARLEDGER_DOCS": str(self.docs),
@@ -302,7 +304,7 @@ def dag_run(standalone: Standalone) -> dict:
 
 def test_standalone_serves_only_this_repos_dags(standalone):
     dags = standalone.api("GET", "/api/v2/dags", params={"limit": 100}).json()
-    assert [d["dag_id"] for d in dags["dags"]] == [DAG_ID]
+    assert sorted(d["dag_id"] for d in dags["dags"]) == [DAG_ID, "warledger_fetch"]
     assert standalone.api("GET", "/api/v2/importErrors").json()["total_entries"] == 0
     pool = standalone.api("GET", f"/api/v2/pools/{POOL[0]}").json()
     assert pool["slots"] == 1
