@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SAMPLE_ARTICLE, query
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from transforms import ingest as ingest_module
@@ -538,6 +538,8 @@ def _fuzz_folder() -> Path:
 
 @FUZZ
 @given(data=st.binary(max_size=2_000), suffix=st.sampled_from([".txt", ".jsonl"]))
+@example(data=b"\xef\xbb\xbf", suffix=".jsonl")   # found by this test in CI: a byte-order mark and nothing else
+@example(data=b"\xef\xbb\xbf\n \xef\xbb\xbf\n", suffix=".jsonl")
 def test_fuzz_ingest_random_bytes(data, suffix):
     folder = _fuzz_folder()
     try:

@@ -169,7 +169,8 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime,
     except OSError as err:
         reject(None, f"cannot be read: {err.strerror or err}", None)
         return
-    if not data.strip():
+    # Byte-order marks are no content: a file of marks and blank lines holds no record.
+    if not data.replace(b"\xef\xbb\xbf", b"").strip():
         reject(None, "empty file", data)
         return
     if file.name.endswith(FAILURES_SUFFIX):
