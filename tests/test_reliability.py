@@ -529,7 +529,10 @@ WORDS = st.sampled_from([
     "no one", "died", "the day before", "since the invasion", "according to", "officials", "said", "\ud800",
 ])
 SENTENCES = st.lists(WORDS, min_size=1, max_size=40).map(" ".join)
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+# Derandomized: CI tries the same inputs each run, so a red run is reproducible anywhere. To fuzz
+# deeper, run these locally with derandomize=False and more max_examples; keep what breaks as @example.
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None,
+                derandomize=True)
 
 
 def _fuzz_folder() -> Path:
