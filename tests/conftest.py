@@ -58,15 +58,9 @@ def gold() -> dict:
 
 def query(warehouse: Path, sql: str) -> list[dict]:
     """Rows of a read-only query, as dicts."""
-    import duckdb
+    from transforms.warehouse import rows
 
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        cur = con.execute(sql)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
+    return rows(warehouse, sql)
 
 
 def assert_matches_gold(figures: list[dict], gold: dict) -> None:

@@ -107,21 +107,10 @@ ACLED_CHECKS = {
 }
 
 
-def _rows(path: Path, sql: str) -> list[dict]:
-    """A read-only query's rows as dicts."""
-    con = warehouse.connect(path, read_only=True)
-    try:
-        cur = con.execute(sql)
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
-
-
 def _score_acled(records: list[dict], path: Path) -> dict:
     """Per ACLED note (shared/README.md): is there an event of its ACLED type, at its location, on its day;
     and is there one of its type, one at its place, one on its day, each on its own."""
-    events = _rows(path, "SELECT article_id, acled_event_type, location_name, event_date FROM events")
+    events = warehouse.rows(path, "SELECT article_id, acled_event_type, location_name, event_date FROM events")
     by_article: dict[str, list[dict]] = {}
     for e in events:
         by_article.setdefault(e["article_id"], []).append(e)
@@ -186,7 +175,7 @@ def _article_casualties(path: Path) -> dict[tuple[str, str], int]:
 
 
 def _score_figures(gold: dict, path: Path) -> dict:
-    predicted = _rows(path, "SELECT * FROM casualty_figures")
+    predicted = warehouse.rows(path, "SELECT * FROM casualty_figures")
     unmatched = list(predicted)
     matched = []
     for g in gold["casualty_figures"]:

@@ -125,6 +125,17 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def rows(path: Path, sql: str) -> list[dict]:
+    """A query's rows as dicts, on a read-only connection (readers never block the publish for long)."""
+    con = connect(path, read_only=True)
+    try:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
 class WarehouseLocked(RuntimeError):
     """Another process held the warehouse's lock for longer than the wait."""
 
