@@ -289,7 +289,11 @@ def dag_run(standalone: Standalone) -> dict:
     run_id = run["dag_run_id"]
     deadline = time.monotonic() + RUN_TIMEOUT_S
     while time.monotonic() < deadline:
-        run = sa.api("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}").json()
+        try:
+            run = sa.api("GET", f"/api/v2/dags/{DAG_ID}/dagRuns/{run_id}").json()
+        except httpx.TimeoutException:
+            # On two busy cores the API server can stall while the task loads spaCy: poll again.
+            continue
         if run["state"] in ("success", "failed"):
             break
         time.sleep(2)
