@@ -313,6 +313,8 @@ def test_coordinated_counts_give_their_parts_and_their_total(figures):
     ("At least 40 people have been killed in the region since February.", "cumulative"),
     ("So far this year 300 civilians have been killed in the province.", "cumulative"),
     ("Twelve people have been killed in the past week.", "cumulative"),
+    ("Five herders were killed in separate raids over the last week.", "cumulative"),
+    ("Nine soldiers have died in the past two days.", "cumulative"),
     ("More than 14,000 people have been killed since the war began.", "cumulative"),
     ("Four people were killed during violence in the city last month.", "event"),
     ("Two people were killed in clashes on Friday.", "event"),
