@@ -156,6 +156,12 @@ def test_coordinated_victims_are_summed(figures):
     assert sorted(figures(sentence, date(2019, 11, 1))) == [("killed", 2, 2, None), ("killed", 3, 3, None), ("killed", 5, 5, None)]
 
 
+def test_a_total_then_its_parts_is_not_summed_again(figures):
+    # A paraphrase of the construction, not a dev sentence: the parts after the comma add up to the total.
+    sentence = "The car bomb killed 20 people, 12 civilians and eight soldiers, near the checkpoint."
+    assert sorted(figures(sentence)) == [("killed", 8, 8, None), ("killed", 12, 12, None), ("killed", 20, 20, None)]
+
+
 def test_coordinated_single_victims_are_summed(figures):
     sentence = "Gunmen have killed a district governor and his son in the district of Shakhil Abad in Afghanistan's eastern Paktika province."
     assert sorted(figures(sentence, date(2017, 5, 1))) == [("killed", 1, 1, None)] * 2 + [("killed", 2, 2, None)]
