@@ -156,6 +156,12 @@ def test_coordinated_victims_are_summed(figures):
     assert sorted(figures(sentence, date(2019, 11, 1))) == [("killed", 2, 2, None), ("killed", 3, 3, None), ("killed", 5, 5, None)]
 
 
+def test_a_total_then_its_parts_is_not_summed_again(figures):
+    # A paraphrase of the construction, not a dev sentence: the parts after the comma add up to the total.
+    sentence = "The car bomb killed 20 people, 12 civilians and eight soldiers, near the checkpoint."
+    assert sorted(figures(sentence)) == [("killed", 8, 8, None), ("killed", 12, 12, None), ("killed", 20, 20, None)]
+
+
 def test_coordinated_single_victims_are_summed(figures):
     sentence = "Gunmen have killed a district governor and his son in the district of Shakhil Abad in Afghanistan's eastern Paktika province."
     assert sorted(figures(sentence, date(2017, 5, 1))) == [("killed", 1, 1, None)] * 2 + [("killed", 2, 2, None)]
@@ -313,6 +319,8 @@ def test_coordinated_counts_give_their_parts_and_their_total(figures):
     ("At least 40 people have been killed in the region since February.", "cumulative"),
     ("So far this year 300 civilians have been killed in the province.", "cumulative"),
     ("Twelve people have been killed in the past week.", "cumulative"),
+    ("Five herders were killed in separate raids over the last week.", "cumulative"),
+    ("Nine soldiers have died in the past two days.", "cumulative"),
     ("More than 14,000 people have been killed since the war began.", "cumulative"),
     ("Four people were killed during violence in the city last month.", "event"),
     ("Two people were killed in clashes on Friday.", "event"),

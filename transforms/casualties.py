@@ -700,6 +700,9 @@ def _argument_of(slot: Token, trigger: Token) -> bool:
 def _summed(members: list[Link]) -> list[Link]:
     if len(members) == 1 or any(m.quantity.low is None for m in members):
         return members         # "up to" counts have no lower bound to add up
+    first, *rest = sorted(members, key=lambda m: m.quantity.tokens[0].i)
+    if len(rest) > 1 and first.quantity.low == sum(m.quantity.low for m in rest):
+        return members         # "killed 20 people, 12 civilians and eight soldiers": a total, then its parts
     highs = [m.quantity.high for m in members]
     hedges = {m.quantity.hedge for m in members}
     total = Quantity(
@@ -708,7 +711,6 @@ def _summed(members: list[Link]) -> list[Link]:
         high=None if None in highs else sum(highs),
         hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
     )
-    first = min(members, key=lambda m: m.quantity.tokens[0].i)
     # The parts are figures of their own: "six civilians and two police officers were killed" gives 6, 2 and 8.
     return [*members, replace(first, quantity=total, key=first.trigger)]
 
