@@ -104,7 +104,7 @@ def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gol
 
     # A second scheduled run over the same landing folder changes nothing.
     before = snapshot(workspace.warehouse)
-    assert all(before[t] for t in ("events", "event_mentions", "landing_files", "incidents"))
+    assert [t for t in ("events", "event_mentions", "landing_files", "incidents") if not before[t]] == []
     assert _run(dagbag, 4).state == "success"
     assert snapshot(workspace.warehouse) == before
 
