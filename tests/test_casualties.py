@@ -245,8 +245,9 @@ def test_captured_town_is_no_captive(figures):
     assert [f for f in figures(ENERHODAR, date(2022, 8, 20)) if f[0] == "captured"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="'head' (of the city) is not in vocab/person_nouns.csv, so no victim is "
-                                       "found; with 'the mayor' in its place the sentence gives its one injured")
+@pytest.mark.xfail(strict=True, reason="the single-victim rule takes 'the Russian-appointed head of the city' for "
+                                       "no person ('head' is no person noun, and adding it alone is not enough); "
+                                       "with 'the mayor' in its place the sentence gives its one injured")
 def test_captured_town_sentence_still_gives_its_injured(figures):
     assert figures(ENERHODAR, date(2022, 8, 20)) == [("injured", 1, 1, None)]
 
