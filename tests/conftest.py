@@ -52,6 +52,15 @@ def workspace(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def language():
+    """The configured spaCy model (WARLEDGER_SPACY_MODEL, default in config.py), loaded once per session."""
+    from transforms import nlp
+    from transforms.config import settings
+
+    return nlp.load(settings().spacy_model)
+
+
+@pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads(SAMPLE_GOLD.read_text())
 
@@ -61,6 +70,13 @@ def query(warehouse: Path, sql: str) -> list[dict]:
     from transforms.warehouse import rows
 
     return rows(warehouse, sql)
+
+
+def snapshot(warehouse: Path) -> dict[str, list[dict]]:
+    """Every warehouse table's rows (the DDL's list of tables, so a new table is covered without a test edit)."""
+    from transforms.warehouse import TABLES
+
+    return {t: query(warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in TABLES}
 
 
 def assert_matches_gold(figures: list[dict], gold: dict) -> None:

@@ -8,6 +8,7 @@ newsletter promo, related links and a cookie footer.
 from __future__ import annotations
 
 import html
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from conftest import CORPUS
 
 # Every line of boilerplate the pages carry: none of them may become a sentence.
 BOILERPLATE = [
@@ -154,3 +157,18 @@ def rss(items: list[dict], title: str = "The Daily Test: World") -> str:
 
 def _rfc822(day: str) -> str:
     return format_datetime(datetime.fromisoformat(day).replace(hour=9, tzinfo=UTC))
+
+
+# Fast, polite settings for a server on this machine.
+SETTINGS = {"min_interval_s": 0.05, "timeout_s": 2, "retries": 2, "backoff_s": 0.05}
+
+
+def news_records(n: int) -> list[dict]:
+    """Full news reports from the corpus that tell of deaths (Guardian texts are whole; letters are not news)."""
+    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    return [r for r in records if r["id"].startswith("guardian") and " killed" in r["text"]
+            and "|" not in r["title"]][:n]
+
+
+def feed_item(record: dict, link: str) -> dict:
+    return {"guid": f"urn:test:{record['id']}", "link": link, "title": record["title"], "date": record["date"]}

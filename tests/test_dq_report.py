@@ -2,64 +2,17 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
-from test_validate import SLOVIANSK, article, articles
+from helpers import SLOVIANSK, Report, article, articles
 
 from transforms.dq_report import write_report
 from transforms.validate import build_data_docs, validate
 
 # An Airflow run id: GX keeps its ':' and '+' in folder names, so links must be percent-quoted.
 RUN_2 = "manual__2025-05-06T10:00:00+00:00"
-
-
-class Report(HTMLParser):
-    """The page as data: runs in page order, each {"status", "tables": {table: {"status", "rows"}}},
-    every row a list of its cells' text; plus every href and id."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.runs: dict[str, dict] = {}
-        self.hrefs: list[str] = []
-        self.ids: set[str] = set()
-        self._table = self._row = self._cell = None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if "id" in attrs:
-            self.ids.add(attrs["id"])
-        if tag == "a" and "href" in attrs:
-            self.hrefs.append(attrs["href"])
-        elif tag == "section" and "data-run" in attrs:
-            self._run = self.runs[attrs["data-run"]] = {"status": attrs["data-status"], "tables": {}}
-        elif tag == "details" and "data-table" in attrs:
-            self._table = self._run["tables"][attrs["data-table"]] = {"status": attrs["data-status"], "rows": []}
-        elif tag == "tr" and self._table is not None:
-            self._row = []
-        elif tag == "td" and self._row is not None:
-            self._cell = ""
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self._cell is not None:
-            self._row.append(self._cell.strip())
-            self._cell = None
-        elif tag == "tr" and self._row:
-            self._table["rows"].append(self._row)
-            self._row = None
-        elif tag == "details":
-            self._table = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell += data
-
-    def row(self, run: str, table: str, expectation: str) -> dict:
-        row = next(r for r in self.runs[run]["tables"][table]["rows"] if r[0] == expectation)
-        return dict(zip(["expectation", "severity", "result", "rows", "unexpected", "percent", "values"], row))
 
 
 def sentences(n: int) -> pd.DataFrame:

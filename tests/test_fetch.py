@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, query
+from conftest import query
 from localsite import (
     BOILERPLATE,
+    SETTINGS,
     LocalSite,
     article_page,
     conditional,
     failing_first,
+    feed_item,
+    news_records,
     rss,
     section_page,
     slow,
@@ -24,19 +27,6 @@ from localsite import (
 
 from transforms.fetch import fetch, state_path
 from transforms.ingest import split_sentences
-
-SETTINGS = {"min_interval_s": 0.05, "timeout_s": 2, "retries": 2, "backoff_s": 0.05}
-
-
-def news_records(n: int) -> list[dict]:
-    """Full news reports from the corpus that tell of deaths (Guardian texts are whole; letters are not news)."""
-    records = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
-    return [r for r in records if r["id"].startswith("guardian") and " killed" in r["text"]
-            and "|" not in r["title"]][:n]
-
-
-def feed_item(record: dict, link: str) -> dict:
-    return {"guid": f"urn:test:{record['id']}", "link": link, "title": record["title"], "date": record["date"]}
 
 
 @pytest.fixture(scope="module")

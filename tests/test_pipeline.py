@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import CORPUS, SAMPLE_ARTICLE, query, snapshot
 
-from conftest import CORPUS, SAMPLE_ARTICLE, query
 from transforms import warehouse
 from transforms.pipeline import run
 from transforms.publish import publish_run
-
-TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "quarantine", "dq_results"]
-
-
-def snapshot(path: Path) -> dict[str, list[dict]]:
-    return {t: query(path, f"SELECT * FROM {t} ORDER BY ALL") for t in TABLES}
 
 
 def test_cli_runs_the_whole_corpus_and_a_second_run_adds_nothing(tmp_path):

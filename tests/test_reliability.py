@@ -188,19 +188,17 @@ def test_an_unexpected_error_reading_a_whole_file_quarantines_that_file(tmp_path
 
 # --- days and numbers that leave their range -----------------------------------------------------
 
-@pytest.mark.parametrize("text, published", [
-    ("It happened 3000000 days ago.", date(2022, 7, 3)),
-    ("On Monday, and 999999 weeks later.", date(2022, 7, 3)),
-    ("The siege began 99999999999999 days earlier.", date(2022, 7, 3)),
-    ("in March 0000 it began", date(2022, 7, 3)),
-    ("It happened yesterday, last Sunday, overnight, last week.", date(1, 1, 1)),
-    ("It happened on 2 January.", date(1, 1, 1)),
+@pytest.mark.parametrize("text, published, kept", [
+    ("It happened 3000000 days ago.", date(2022, 7, 3), []),
+    ("On Monday, and 999999 weeks later.", date(2022, 7, 3), [("Monday", date(2022, 6, 27))]),
+    ("The siege began 99999999999999 days earlier.", date(2022, 7, 3), []),
+    ("in March 0000 it began", date(2022, 7, 3), []),
+    ("It happened yesterday, last Sunday, overnight, last week.", date(1, 1, 1), []),
+    ("It happened on 2 January.", date(1, 1, 1), []),
 ])
-def test_a_day_that_leaves_the_calendar_is_no_day(text, published):
+def test_a_day_that_leaves_the_calendar_is_no_day(text, published, kept):
     days = find_dates(text, published)
-    assert all(d.day is None or date.min <= d.day for d in days)
-    assert not any(d.text.startswith(("3000000", "999999 ", "99999999999999", "March 0000", "yesterday"))
-                   and d.day is not None for d in days)
+    assert [(d.text, d.day) for d in days if d.day is not None] == kept
 
 
 def test_a_number_no_64_bit_column_holds_is_no_count():

@@ -13,7 +13,7 @@ from html import unescape
 import pytest
 from browser import Browser, find_chromium
 from conftest import SAMPLE_ARTICLE, corpus_records, query, settings_in
-from test_dq_report import Report
+from helpers import Report
 
 from transforms.pipeline import run
 

