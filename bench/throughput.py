@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from transforms import benchmark, config
+from transforms import benchmark, config  # noqa: E402 (importable only once the repo is on sys.path)
 
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "guardian_nyt_ukraine_2022.jsonl"

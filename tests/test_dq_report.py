@@ -7,8 +7,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
-from test_validate import SLOVIANSK, article, articles
 
+from test_validate import SLOVIANSK, article, articles
 from transforms.dq_report import write_report
 from transforms.validate import build_data_docs, validate
 

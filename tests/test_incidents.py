@@ -9,8 +9,8 @@ articles, one of which also gives the UN's running total of civilians killed, wh
 from __future__ import annotations
 
 import pytest
-from conftest import corpus_records, query, settings_in
 
+from conftest import corpus_records, query, settings_in
 from transforms import incidents, warehouse
 from transforms.pipeline import run
 

@@ -15,8 +15,7 @@ from test_pipeline import snapshot
 from transforms import staging
 from transforms.extract import extract_batch
 from transforms.pipeline import RunOptions, run, stage
-from transforms.publish import publish_run
-from transforms.publish import DataQualityError
+from transforms.publish import DataQualityError, publish_run
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import html
 import json
 
 import pytest
+
 from localsite import BOILERPLATE, LocalSite, article_page, rss, section_page, static
 from test_fetch import SETTINGS, news_records
-
 from transforms.pages import NotAnArticle, parse_feed
 from transforms.sources import SourcesError, load_sources
 

@@ -19,10 +19,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE_ARTICLE, query
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO, SAMPLE_ARTICLE, query
 from transforms import ingest as ingest_module
 from transforms.dates import find_dates
 from transforms.ingest import ingest, ingest_files
@@ -469,8 +469,8 @@ def test_a_symlink_leading_outside_the_roots_is_quarantined_unread(workspace):
 
 def test_gx_data_docs_show_injected_html_as_text(tmp_path):
     import pandas as pd
-    from browser import Browser, find_chromium
 
+    from browser import Browser, find_chromium
     from transforms.validate import build_data_docs, validate
 
     if find_chromium() is None:
@@ -635,6 +635,7 @@ POISONS = {
 def test_a_landing_folder_of_good_files_and_every_poison_loads_the_good_and_quarantines_each_poison(
         airflow_db, workspace):
     from airflow.dag_processing.dagbag import DagBag
+
     from conftest import CORPUS
 
     dag = DagBag(dag_folder=str(REPO / "dags")).dags["warledger"]

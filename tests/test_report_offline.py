@@ -11,10 +11,10 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+
 from browser import Browser, find_chromium
 from conftest import SAMPLE_ARTICLE, corpus_records, query, settings_in
 from test_dq_report import Report
-
 from transforms.pipeline import run
 
 LATE_DAYS = ["guardian-0023", "nyt-0083"]  # each has a row dated after its publication day

@@ -19,10 +19,10 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from transforms import prefilter, staging, warehouse
+from transforms.attribution import Speakers
 from transforms.casualties import Figure, extract_figures, with_additions
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.ingest import QUARANTINE_COLUMNS, quarantine_row, sha1, unexpected
-from transforms.attribution import Speakers
 from transforms.places import Place, country_hint
 from transforms.sentence import read_facts
 
