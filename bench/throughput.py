@@ -41,7 +41,8 @@ def main() -> int:
     parser.add_argument("--sweep", action="store_true", help="time nlp.pipe batch sizes and n_process")
     args = parser.parse_args()
     cfg = config.settings()
-    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, {platform.processor() or platform.machine()}, "
+    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+          f"{platform.processor() or platform.machine()}, "
           f"{_cores()} cores, Python {platform.python_version()}, model {cfg.spacy_model}", flush=True)
     if args.sweep:
         return sweep(args.corpus, cfg)
@@ -56,7 +57,8 @@ def main() -> int:
     print(benchmark.report(result))
     if args.no_bare:
         run = result.measure("ingest", "extract", "publish")
-        print(f"run_articles_per_s={run.articles / run.seconds:.3f} cpu_articles_per_s={run.articles / run.cpu_seconds:.3f} "
+        print(f"run_articles_per_s={run.articles / run.seconds:.3f} "
+              f"cpu_articles_per_s={run.articles / run.cpu_seconds:.3f} "
               f"peak_rss_mib={benchmark.peak_rss_mib():.0f}")
     return 0
 

@@ -84,7 +84,8 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Link:
-    """A quantity tied to the word that harms it, and to the noun naming the people (None when the number stands alone)."""
+    """A quantity tied to the word that harms it, and to the noun naming the people (None when the number stands
+    alone)."""
     quantity: Quantity
     trigger: Token
     victim: Token | None
@@ -145,11 +146,13 @@ def _persons() -> frozenset[str]:
 
 def _lemma(tok: Token) -> str:
     # The lemmatizer reads these adjectives as verbs or the verbs as adjectives, depending on the parse.
-    return {"wounded": "wound", "injured": "injure", "dead": "dead", "missing": "missing"}.get(tok.lower_, tok.lemma_.lower())
+    return {"wounded": "wound", "injured": "injure", "dead": "dead", "missing": "missing"}.get(
+        tok.lower_, tok.lemma_.lower())
 
 
 def category_of(tok: Token) -> str | None:
-    """What a word says happened to people: its own meaning, a phrasal verb ("gunned down") or a resultative ("to death")."""
+    """What a word says happened to people: its own meaning, a phrasal verb ("gunned down") or a resultative
+    ("to death")."""
     lemma = _lemma(tok)
     if lemma == "miss":
         return None  # "the missile missed": only "missing" counts people
@@ -164,7 +167,8 @@ def _phrasal_category(tok: Token, lemma: str) -> str | None:
 
 
 def _resultative_category(tok: Token, lemma: str) -> str | None:
-    """ "taken into custody": the object of a preposition that completes a verb; "sentenced to death" is no killing yet."""
+    """ "taken into custody": the object of a preposition that completes a verb; "sentenced to death" is no killing
+    yet."""
     if tok.dep_ != "pobj" or any(c.dep_ == "det" for c in tok.children) or _lemma(tok.head.head) in _role("sentence"):
         return None
     return _resultatives().get((tok.head.lower_, lemma))
@@ -176,8 +180,10 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
         return []
     facts = facts or read_facts(sent, published)
     found = pattern_matches(sent)
-    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q, found, published)) is not None]
-    counted = {t.i for link in links for t in link.quantity.tokens} | {link.victim.i for link in links if link.victim is not None}
+    links = [link for q in find_quantities(sent, facts.dates)
+             if (link := link_quantity(q, found, published)) is not None]
+    counted = ({t.i for link in links for t in link.quantity.tokens}
+               | {link.victim.i for link in links if link.victim is not None})
     links += _implicit_singles(sent, counted, published)
     context = _SentenceContext(sent, facts)
     figures = [context.figure(link) for link in _sum_coordinated(links)]
@@ -240,7 +246,8 @@ def _number_end(tokens: list[Token], i: int) -> int:
     while j < len(tokens):
         if _numeric(tokens[j], first=False) and _continues(tokens[j - 1], tokens[j]):
             j += 1
-        elif tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES and _numeric(tokens[j + 1], first=False):
+        elif (tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES
+              and _numeric(tokens[j + 1], first=False)):
             j += 1
         elif _hyphen_split(tokens, j + 1):
             j += 2   # the tokenizer splits "Forty-nine" into three tokens
@@ -251,12 +258,14 @@ def _number_end(tokens: list[Token], i: int) -> int:
 
 def _continues(prev: Token, tok: Token) -> bool:
     """ "1.5 million", "twenty one", not the "2022 18.05" of a timestamp: digits are whole numbers but for a scale."""
-    return tok.lower_ in SCALES or tok.lower_ in NOUN_NUMBERS or not (prev.like_num and prev.text[0].isdigit() or tok.text[0].isdigit())
+    return (tok.lower_ in SCALES or tok.lower_ in NOUN_NUMBERS
+            or not (prev.like_num and prev.text[0].isdigit() or tok.text[0].isdigit()))
 
 
 def _hyphen_split(tokens: list[Token], j: int) -> bool:
     """tokens[j] is the unit of a hyphenated number the tokenizer split: "Forty", "-", "nine"."""
-    return 2 <= j < len(tokens) and tokens[j - 1].text == "-" and is_number_word(f"{tokens[j - 2].text}-{tokens[j].text}")
+    return (2 <= j < len(tokens) and tokens[j - 1].text == "-"
+            and is_number_word(f"{tokens[j - 2].text}-{tokens[j].text}"))
 
 
 def _numeric(tok: Token, first: bool = True) -> bool:
@@ -269,7 +278,8 @@ def _numeric(tok: Token, first: bool = True) -> bool:
 
 
 def _a_dozen(tokens: list[Token], i: int) -> bool:
-    return i + 1 < len(tokens) and tokens[i].lower_ in ("a", "one") and tokens[i + 1].lower_ in ("dozen", "couple", "score")
+    return (i + 1 < len(tokens) and tokens[i].lower_ in ("a", "one")
+            and tokens[i + 1].lower_ in ("dozen", "couple", "score"))
 
 
 def _match_words(tokens: list[Token], i: int, phrases) -> tuple | None:
@@ -324,7 +334,8 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
         anchor = victim = head.head.head                # "a family of seven"
     else:
         anchor, victim = head, None
-    # The parser hangs "over 104 bandits" and "more than 75" on the hedge words: they stand in the clause for the number.
+    # The parser hangs "over 104 bandits" and "more than 75" on the hedge words: they stand in the clause for the
+    # number.
     hedge_ids = {t.i for t in q.hedge_tokens}
     while anchor.head.i in hedge_ids:
         anchor = anchor.head
@@ -379,7 +390,8 @@ def _companion_verb(prep: Token) -> Token | None:
 
 
 def _companion_trigger(verb: Token) -> Token | None:
-    """The trigger a companion phrase adds to: its verb, or the verb's conjunct ("identified and detained X along with Y")."""
+    """The trigger a companion phrase adds to: its verb, or the verb's conjunct ("identified and detained X along
+    with Y")."""
     if category_of(verb):
         return verb
     return next((c for c in verb.children if c.dep_ == "conj" and category_of(c)), None)
@@ -437,7 +449,8 @@ def _not_war(trigger: Token, published: date | None) -> bool:
     """Harm that is no war violence: arrests on criminal charges, natural deaths, events of years past."""
     if category_of(trigger) == "captured" and _on_charges(trigger):
         return True
-    if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence") for t in [trigger.head.head, *trigger.head.head.children]):
+    if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence")
+                                      for t in [trigger.head.head, *trigger.head.head.children]):
         return True   # "the sentencing to death of two Britons" (however parsed): a verdict, no killing
     if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
         return True   # "died aged 82", "died of cancer"
@@ -447,7 +460,8 @@ def _not_war(trigger: Token, published: date | None) -> bool:
 
 
 def _natural_cause(trigger: Token) -> bool:
-    """ "the famine killed millions", "a famine that killed millions", "wildfires raged, prompting the evacuation of"."""
+    """ "the famine killed millions", "a famine that killed millions", "wildfires raged, prompting the evacuation
+    of"."""
     clause = trigger
     for _ in range(3):
         agents = [c for c in clause.children if c.dep_ in ("nsubj", "agent")]
@@ -530,7 +544,8 @@ def _purpose(trigger: Token) -> bool:
 
 
 def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> list[Link]:
-    """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..." one each."""
+    """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..."
+    one each."""
     out, seen = [], set(counted)
     for trigger in sent:
         if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
@@ -549,7 +564,8 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> 
 
 
 def _victim_slots(trigger: Token) -> list[Token]:
-    """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his son"."""
+    """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his
+    son"."""
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
@@ -571,7 +587,8 @@ def _victim_slots(trigger: Token) -> list[Token]:
 
 
 def _completed_verb(trigger: Token) -> Token | None:
-    """The verb whose arguments a trigger's victims are: itself, or the verb it completes ("shot dead", "stabbed to death")."""
+    """The verb whose arguments a trigger's victims are: itself, or the verb it completes ("shot dead", "stabbed to
+    death")."""
     if trigger.pos_ == "VERB":
         return trigger
     if trigger.pos_ == "ADJ" and trigger.dep_ in COMPLEMENT_DEPS | {"attr"}:
@@ -612,7 +629,8 @@ def _single_person(tok: Token) -> bool:
 def _single_noun(tok: Token, verbs: set[int]) -> bool:
     """ "arrested a suspected IED maker": whom one arrests is a person, whatever the noun.
 
-    Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized "shipment".
+    Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized
+    "shipment".
     """
     own = tok.head.i in verbs and tok.dep_ in ("dobj", "nsubjpass")
     if own and tok.pos_ == "PROPN":
@@ -811,7 +829,7 @@ class _SentenceContext:
 
 def _adds(trigger: Token, victim: Token | None) -> bool:
     """ "The force also detained two additional suspects": this count comes on top of one told before."""
-    words = [c for c in trigger.children if c.dep_ == "advmod"] + ([c for c in victim.children] if victim is not None else [])
+    words = [c for c in trigger.children if c.dep_ == "advmod"] + (list(victim.children) if victim is not None else [])
     return any(w.lower_ in _role("additive") for w in words)
 
 
@@ -836,7 +854,8 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
 
 def _governs(cue: Token, trigger: Token) -> bool:
     """A scope cue speaks for the trigger's clause or one above it, not for a clause of its own
-    ("a leader who won a prize in 2005 has been shot dead"), unless it introduces that clause ("since the war began")."""
+    ("a leader who won a prize in 2005 has been shot dead"), unless it introduces that clause ("since the war
+    began")."""
     clause, target = _clause_head(cue), _clause_head(trigger)
     if clause == target or clause.is_ancestor(target):
         return True

@@ -32,7 +32,8 @@ _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 
 
 PATTERNS = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}(?:,? (?P<year>\d{{4}}))?\b", re.I)),
+    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}(?:,? (?P<year>\d{{4}}))?\b",
+                             re.I)),
     ("month_day", re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>\d{{4}}))?", re.I)),
     ("relative", re.compile(rf"\b{_COUNT} (?P<unit>day|week)s? (?P<dir>earlier|before|ago|later|after)\b", re.I)),
     ("day_before", re.compile(r"\b(?:the (?:day before|previous day|day earlier|preceding day))\b", re.I)),
@@ -40,9 +41,11 @@ PATTERNS = [
     ("overnight", re.compile(r"\bovernight\b", re.I)),
     ("week", re.compile(r"\b(?P<which>last|past|this|earlier this) week\b", re.I)),
     # Case-sensitive and after a preposition or "early", so that "may" the verb and "march" the walk are no month.
-    ("month", re.compile(rf"\b(?:[Ii]n|[Ss]ince|by|until|during|[Ee]arly|[Mm]id|[Ll]ate)[- ](?:(?:early|mid|late)[- ])?{_MONTH_NAME}(?: (?P<year>\d{{4}}))?\b")),
+    ("month", re.compile(r"\b(?:[Ii]n|[Ss]ince|by|until|during|[Ee]arly|[Mm]id|[Ll]ate)[- ]"
+                         rf"(?:(?:early|mid|late)[- ])?{_MONTH_NAME}(?: (?P<year>\d{{4}}))?\b")),
     ("today", re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)),
-    ("weekday", re.compile(r"\b(?P<last>last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
+    ("weekday", re.compile(r"\b(?P<last>last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+                           re.I)),
 ]
 
 

@@ -128,7 +128,9 @@ def _person_nouns() -> frozenset[str]:
 
 
 def _state_of(country_code: str | None) -> str | None:
-    return next((a.name for a in actors() if a.side == "state" and a.country_code == country_code), None) if country_code else None
+    if not country_code:
+        return None
+    return next((a.name for a in actors() if a.side == "state" and a.country_code == country_code), None)
 
 
 # --- one sentence --------------------------------------------------------------------------------------
@@ -245,7 +247,8 @@ class _SentenceContext:
             region = region - self._origins(head, best.trigger)
         places = self._places(best.trigger, region, agent)
         mention = self._date(best.trigger, region)
-        day, precision = (mention.day, mention.precision) if mention else (self.published, 2 if self.published else None)
+        day, precision = ((mention.day, mention.precision) if mention
+                          else (self.published, 2 if self.published else None))
         weapon = best.weapon or next((w.name for i in sorted(region) if (w := self.weapon_tokens.get(i))
                                       and w.kind != "air defense"), None)
         base = Event(
@@ -303,14 +306,16 @@ class _SentenceContext:
     def _origins(self, head: Token, trigger: Token) -> set[int]:
         """ "rockets fired from the territory of Belarus", "intensifying attacks from Izium": where a strike comes
         from is not where it lands."""
-        verbs = {trigger} | ({head} if _is_trigger(head) else set())  # not "smoke rises from the plant after a bombardment"
+        # not "smoke rises from the plant after a bombardment"
+        verbs = {trigger} | ({head} if _is_trigger(head) else set())
         return {t.i for tok in verbs for c in tok.children
                 if c.dep_ == "prep" and c.lower_ == "from" and not c.is_ancestor(trigger) for t in c.subtree}
 
     def _cumulative(self, trigger: Token, head: Token) -> bool:
         """ "Russia had destroyed six Himars since the beginning of the invasion": a tally, not one happening."""
         return any(c.lower_ in _cues("cumulative") and c.dep_ in ("prep", "mark")
-                   for tok in {head, trigger} for c in [*tok.children, *(g for a in tok.children if a.dep_ == "advcl" for g in a.children)])
+                   for tok in {head, trigger}
+                   for c in [*tok.children, *(g for a in tok.children if a.dep_ == "advcl" for g in a.children)])
 
     def _years_ago(self, region: set[int]) -> bool:
         """ "a nerve agent attack on British soil in 2018", "in March 2014": an event of a year before publication
@@ -393,10 +398,12 @@ class _SentenceContext:
         for w in words:
             if w.lemma_.lower() in cues or w.lower_ in cues:
                 return True
-            if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in cues or c.lower_ in cues) for c in w.children):
+            if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in cues or c.lower_ in cues)
+                   for c in w.children):
                 return True
         return trigger.lemma_.lower() == "attack" and any(
-            o.ent_type_ == "PERSON" and not self._place_at(o) for o in self._objects(head, trigger) if o.dep_ in ("pobj", "dobj"))
+            o.ent_type_ == "PERSON" and not self._place_at(o)
+            for o in self._objects(head, trigger) if o.dep_ in ("pobj", "dobj"))
 
     def _read_seize(self, trigger: Token) -> _Reading | None:
         """ "took control of Lysychansk", "took over Lysychansk", "captured Kherson" vs "captured a Taliban leader"."""
@@ -467,7 +474,8 @@ class _SentenceContext:
             if trigger.lemma_ == "fall" and trigger.pos_ == "VERB":
                 to = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "to"]
                 return {t.i for c in to for t in c.subtree}
-            owners = [c for c in trigger.children if c.dep_ in ("poss", "amod", "compound") and c.i in self.actor_tokens]
+            owners = [c for c in trigger.children
+                      if c.dep_ in ("poss", "amod", "compound") and c.i in self.actor_tokens]
             if trigger.pos_ == "NOUN" and owners:
                 return {t.i for c in owners for t in c.subtree}
         if head.lemma_.lower() in SPEECH_LEMMAS:
@@ -578,7 +586,8 @@ class _SentenceContext:
         """ "a missile attack on his country": the country of the one whose country it is (the sentence's subject)."""
         for i in sorted(region):
             tok = self.sent.doc[i]
-            if tok.lemma_.lower() in _cues("own_country") and any(c.dep_ == "poss" and c.pos_ in PRONOUNS for c in tok.children):
+            if tok.lemma_.lower() in _cues("own_country") and any(c.dep_ == "poss" and c.pos_ in PRONOUNS
+                                                                   for c in tok.children):
                 code = self._subject_country()
                 return country_place(code, i - self.sent.start, i + 1 - self.sent.start) if code else None
         return None
@@ -658,8 +667,8 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None,
     mention that names no place lends its type to the one bare strike of the same actor and day. A named
     happening whose clause names no place and that no placed event of its kind that day accounts for
     still happened: it is placed where its sentence's other event is, else at the article's one region,
-    else its one country (`countries`, the article's), at geo-precision 3. Events more than BACKGROUND_DAYS before publication are not
-    happenings of this article.
+    else its one country (`countries`, the article's), at geo-precision 3. Events more than BACKGROUND_DAYS before
+    publication are not happenings of this article.
     """
     mentions = list(mentions)
     unplaced = [m for m in mentions if m.event.location is None]
@@ -789,7 +798,8 @@ def _name_bare_strikes(clusters: list[list[Mention]], unplaced: list[Mention]) -
         if len({(x.sentence_index, x.event.token_index) for c in bare for x in c}) != 1:
             continue
         for c in bare:
-            c[:] = [Mention(x.sentence_index, replace(x.event, event_type=e.event_type, weapon=e.weapon or x.event.weapon))
+            c[:] = [Mention(x.sentence_index,
+                            replace(x.event, event_type=e.event_type, weapon=e.weapon or x.event.weapon))
                     for x in c] + [m]
 
 

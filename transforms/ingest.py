@@ -234,7 +234,8 @@ def parse_line_file(text: str) -> dict:
     while lines and not lines[-1]:
         lines.pop()
     if len(lines) < 3:
-        raise BadRecord(f"a line file needs a title, a date and a URL before its sentences; it has {len(lines)} line(s)")
+        raise BadRecord("a line file needs a title, a date and a URL before its sentences; "
+                        f"it has {len(lines)} line(s)")
     title, raw_date, url = lines[0], lines[1], lines[2]
     if not title or re.fullmatch(r"\d{8}", title) or _looks_like_url(title):
         raise BadRecord(f"missing title line: line 1 is {title!r}")

@@ -47,7 +47,8 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 _NAME_PUNCT = re.compile(r"['’ʼ`\"]")
 _SPACES = re.compile(r"[\s\-–—]+")
 _CODE = re.compile(r"^[A-Z]{2,4}$")
-# Entity labels whose words are no place unless the whole entity is one ("Soviet Union", "Institute for the Study of War").
+# Entity labels whose words are no place unless the whole entity is one ("Soviet Union", "Institute for the Study
+# of War").
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
@@ -227,7 +228,8 @@ def _iso_admin1(country_code: str) -> dict[str, str]:
 
 
 def _same_stem(town: str, region: str) -> bool:
-    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending (-ska, -skaya)."""
+    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending (-ska,
+    -skaya)."""
     return town == region or (len(town) >= 4 and region.startswith(town) and len(region) - len(town) <= 5)
 
 
@@ -299,7 +301,8 @@ def _the_town(doc: Doc | Span, antecedent: Place) -> list[Place]:
     for tok in tokens:
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         if tok.lower_ in _cues("city_prefix") and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the" \
-                and tok.dep_ != "compound" and not (nxt is not None and (nxt.lower_ == "of" or nxt.pos_ in ("NOUN", "PROPN"))):
+                and tok.dep_ != "compound" \
+                and not (nxt is not None and (nxt.lower_ == "of" or nxt.pos_ in ("NOUN", "PROPN"))):
             return [replace(antecedent, name=tok.doc[tok.i - 1:tok.i + 1].text, start=tok.i - 1 - offset,
                             end=tok.i + 1 - offset)]
     return []
@@ -332,7 +335,8 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     covered = {t for p in places for t in range(p.start, p.end)}
     for ent in doc.ents:
         # "Ukrainian" is a people, whatever NER says.
-        if ent.label_ in ("GPE", "LOC", "FAC") and ent.text not in demonyms() and not any(t.i - offset in covered for t in ent):
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.text not in demonyms() \
+                and not any(t.i - offset in covered for t in ent):
             places.append(Place(ent.text, ent.text, "ner", None, None, 0, ent.start - offset, ent.end - offset))
     return sorted(places, key=lambda p: p.start)
 
@@ -457,7 +461,8 @@ def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: 
 
 
 def _names_district(doc: Doc, last: Token) -> bool:
-    """The name runs on to "district": "Baraki Barak district", "Pul-e Khumri district", "Shigal wa Sheltan district"."""
+    """The name runs on to "district": "Baraki Barak district", "Pul-e Khumri district", "Shigal wa Sheltan
+    district"."""
     for tok in doc[last.i + 1:last.i + 1 + MAX_WORDS]:
         if tok.lower_ in _cues("district_suffix"):
             return True
