@@ -153,11 +153,13 @@ def test_implicit_single_victim(figures):
 def test_coordinated_victims_are_summed(figures):
     sentence = ("Gunmen killed two women and three children of the same family while they were driving on a "
                 "highway near the capital, Tripoli.")
-    assert sorted(figures(sentence, date(2019, 11, 1))) == [("killed", 2, 2, None), ("killed", 3, 3, None), ("killed", 5, 5, None)]
+    assert sorted(figures(sentence, date(2019, 11, 1))) == [
+        ("killed", 2, 2, None), ("killed", 3, 3, None), ("killed", 5, 5, None)]
 
 
 def test_coordinated_single_victims_are_summed(figures):
-    sentence = "Gunmen have killed a district governor and his son in the district of Shakhil Abad in Afghanistan's eastern Paktika province."
+    sentence = ("Gunmen have killed a district governor and his son in the district of Shakhil Abad in Afghanistan's "
+                "eastern Paktika province.")
     assert sorted(figures(sentence, date(2017, 5, 1))) == [("killed", 1, 1, None)] * 2 + [("killed", 2, 2, None)]
 
 
@@ -165,7 +167,8 @@ def test_found_dead_with_coordinated_counts(figures):
     sentence = ("Eight workers from an electric company and three other people were found dead on Thursday in San "
                 "Juan Opico municipality in a rural part of El Salvador and authorities said they were likely "
                 "killed by gang members.")
-    assert sorted(figures(sentence, date(2016, 3, 3))) == [("killed", 3, 3, None), ("killed", 8, 8, None), ("killed", 11, 11, None)]
+    assert sorted(figures(sentence, date(2016, 3, 3))) == [
+        ("killed", 3, 3, None), ("killed", 8, 8, None), ("killed", 11, 11, None)]
 
 
 def test_companions_add_to_the_count(figures):

@@ -147,7 +147,8 @@ def test_fetch_dag_run_writes_the_landing_file_and_updates_the_asset(airflow_db,
     site.routes["/rss.xml"] = static(rss([feed_item(record, f"{site.base}/story.html")]), "application/rss+xml")
     site.routes["/story.html"] = static(article_page(record), "text/html")
     sources = tmp_path / "sources.yml"
-    sources.write_text(json.dumps({"defaults": SETTINGS, "sources": [{"name": "local", "feed": f"{site.base}/rss.xml"}]}))
+    sources.write_text(json.dumps({"defaults": SETTINGS,
+                                   "sources": [{"name": "local", "feed": f"{site.base}/rss.xml"}]}))
     monkeypatch.setenv("WARLEDGER_SOURCES", str(sources))
     dag = dagbag.dags["warledger_fetch"]
     events = _landing_events()
