@@ -734,24 +734,11 @@ def _summed(members: list[Link]) -> list[Link]:
 def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> list[Figure]:
     """ "no casualties", "no one was killed", "nobody was hurt", "without casualties"."""
     out = []
-    negators = _role("negator")
     for trigger in sent:
         category = category_of(trigger)
         if not category or trigger.text in taken or _hypothetical(trigger):
             continue
-        negated_by = None
-        if trigger.pos_ == "NOUN":
-            if any(c.dep_ == "det" and c.lower_ in negators for c in trigger.children):
-                negated_by = trigger
-            elif trigger.head.lower_ == "without":
-                negated_by = trigger
-            elif trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and any(
-                    c.dep_ == "det" and c.lower_ == "no" for c in trigger.head.head.children):
-                negated_by = trigger                         # "no reports of casualties"
-        else:
-            for subj in (c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
-                if subj.lower_ in negators or any(c.lower_ in negators for c in subj.children if c.dep_ == "det"):
-                    negated_by = subj
+        negated_by = _negated_by(trigger)
         if negated_by is None:
             continue
         victim = negated_by if negated_by != trigger and negated_by.lower_ not in ("one", "nobody", "none") else None
@@ -760,6 +747,24 @@ def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> 
         if figure is not None:
             out.append(figure)
     return out
+
+
+def _negated_by(trigger: Token) -> Token | None:
+    """The word that says none were harmed: the trigger noun itself ("no casualties", "without casualties", "no
+    reports of casualties"), or a verb's subject or object ("no one was killed", "nobody was hurt")."""
+    negators = _role("negator")
+    if trigger.pos_ == "NOUN":
+        if any(c.dep_ == "det" and c.lower_ in negators for c in trigger.children) or trigger.head.lower_ == "without":
+            return trigger
+        if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and any(
+                c.dep_ == "det" and c.lower_ == "no" for c in trigger.head.head.children):
+            return trigger
+        return None
+    negated_by = None
+    for subj in (c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
+        if subj.lower_ in negators or any(c.lower_ in negators for c in subj.children if c.dep_ == "det"):
+            negated_by = subj
+    return negated_by
 
 
 def _inherit_victims(figures: list[Figure]) -> list[Figure]:

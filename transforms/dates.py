@@ -114,22 +114,32 @@ def _absolute(kind: str, m: re.Match, published: date | None) -> date | None:
     if kind == "iso":
         return _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     if kind in ("day_month", "month_day"):
-        month = MONTHS[m["month"].lower()[:3]]
-        day = int(m["day"])
-        if m["year"]:
-            return _safe_date(int(m["year"]), month, day)
-        if published is None:
-            return None
-        candidate = _safe_date(published.year, month, day)
-        if candidate and candidate > published:
-            if (candidate - published).days <= UPCOMING_DAYS:
-                return None  # "talks on July 5" in a July 3 article, an update dated a day later: not last year's
-            candidate = _safe_date(published.year - 1, month, day)
-        return candidate
+        return _day_of_month(m, published)
     if kind == "month":
         return _latest_month(m, published)
     if published is None:
         return None
+    return _from_publication(kind, m, published)
+
+
+def _day_of_month(m: re.Match, published: date | None) -> date | None:
+    """ "5 July", "July 5, 2022": in its year if given, else the latest such day by publication."""
+    month = MONTHS[m["month"].lower()[:3]]
+    day = int(m["day"])
+    if m["year"]:
+        return _safe_date(int(m["year"]), month, day)
+    if published is None:
+        return None
+    candidate = _safe_date(published.year, month, day)
+    if candidate and candidate > published:
+        if (candidate - published).days <= UPCOMING_DAYS:
+            return None  # "talks on July 5" in a July 3 article, an update dated a day later: not last year's
+        candidate = _safe_date(published.year - 1, month, day)
+    return candidate
+
+
+def _from_publication(kind: str, m: re.Match, published: date) -> date | None:
+    """ "yesterday", "today", "last week", "on Tuesday": counted back from the publication day."""
     if kind in ("yesterday", "overnight"):
         return _shift(published, -1)
     if kind == "today":
