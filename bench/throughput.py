@@ -70,8 +70,10 @@ def scaling(sizes: list[int], corpus: Path) -> int:
         out = subprocess.run([sys.executable, __file__, "--articles", str(n), "--corpus", str(corpus),
                               "--skip-eval", "--no-bare"], capture_output=True, text=True, check=True).stdout
         print(out.strip(), flush=True)
-        rate, cpu_rate, rss = re.search(
-            r"run_articles_per_s=([\d.]+) cpu_articles_per_s=([\d.]+) peak_rss_mib=(\d+)", out).groups()
+        found = re.search(r"run_articles_per_s=([\d.]+) cpu_articles_per_s=([\d.]+) peak_rss_mib=(\d+)", out)
+        if found is None:
+            raise SystemExit(f"the {n}-article run printed no result line:\n{out}")
+        rate, cpu_rate, rss = found.groups()
         rates[n], cpu_rates[n] = float(rate), float(cpu_rate)
         print(f"scaling {n} articles: {rates[n]:.2f} articles/s ({cpu_rates[n]:.2f} per CPU second), "
               f"peak RSS {rss} MiB", flush=True)

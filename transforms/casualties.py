@@ -107,7 +107,7 @@ def _phrasals() -> dict[str, list[tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
-def _resultatives() -> dict[tuple[str, str], str]:
+def _resultatives() -> dict[tuple[str, ...], str]:
     """ "to death" -> ("to", "death"): a preposition and its object that complete a verb."""
     return {tuple(row["phrase"].split()): row["category"] for row in vocab.rows("resultatives")}
 
@@ -186,8 +186,7 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
                | {link.victim.i for link in links if link.victim is not None})
     links += _implicit_singles(sent, counted, published)
     context = _SentenceContext(sent, facts)
-    figures = [context.figure(link) for link in _sum_coordinated(links)]
-    figures = [f for f in figures if f is not None]
+    figures = [f for link in _sum_coordinated(links) if (f := context.figure(link)) is not None]
     figures += _none_reported(sent, context, {f.trigger_text for f in figures})
     return _inherit_victims(figures)
 
@@ -230,12 +229,9 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
                 i = k
                 continue
         hedge, hedge_tokens = _hedge_before(tokens, i)
-        low, high = value, value
-        if hedge == "at least":
-            high = None
-        elif hedge == "up to":
-            low = None
-        out.append(Quantity(tuple(first), low, high, hedge, hedge_tokens))
+        # "at least six" has no upper bound, "up to six" no lower one
+        out.append(Quantity(tuple(first), None if hedge == "up to" else value, None if hedge == "at least" else value,
+                            hedge, hedge_tokens))
         i = j
     return out
 
@@ -716,14 +712,15 @@ def _argument_of(slot: Token, trigger: Token) -> bool:
 
 
 def _summed(members: list[Link]) -> list[Link]:
-    if len(members) == 1 or any(m.quantity.low is None for m in members):
+    lows = [low for m in members if (low := m.quantity.low) is not None]
+    if len(members) == 1 or len(lows) < len(members):
         return members         # "up to" counts have no lower bound to add up
-    highs = [m.quantity.high for m in members]
+    highs = [high for m in members if (high := m.quantity.high) is not None]
     hedges = {m.quantity.hedge for m in members}
     total = Quantity(
         tokens=tuple(sorted((t for m in members for t in m.quantity.tokens), key=lambda t: t.i)),
-        low=sum(m.quantity.low for m in members),
-        high=None if None in highs else sum(highs),
+        low=sum(lows),
+        high=sum(highs) if len(highs) == len(members) else None,
         hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
     )
     first = min(members, key=lambda m: m.quantity.tokens[0].i)
@@ -846,13 +843,13 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
     for index, text, f in figures:
         if not f.adds or f.scope != "event" or f.low is None:
             continue
-        before = [g for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
+        before = [(g.low, g) for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
                   and g.low is not None]
         if before:
-            last = before[-1]
+            last_low, last = before[-1]
             high = None if f.high is None or last.high is None else f.high + last.high
             # A negative token index keeps the sum's id apart from every figure read off the sentence itself.
-            out.append((index, text, replace(f, low=f.low + last.low, high=high, token_index=-1 - f.token_index,
+            out.append((index, text, replace(f, low=f.low + last_low, high=high, token_index=-1 - f.token_index,
                                               quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
     return out
 

@@ -411,7 +411,7 @@ def _is_list(doc: Doc, name: list[Token], region: GeoEntry, end: int) -> bool:
 
 def _blocked_tokens(doc: Doc | Span) -> set[int]:
     """Words of names that are no place: dates, and people or bodies unless the whole entity is a place name."""
-    blocked = set()
+    blocked: set[int] = set()
     for ent in doc.ents:
         if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)):
             blocked.update(t.i for t in ent)
@@ -442,9 +442,9 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
             return None
         precision = 2 if entry.kind == "city" and _near(doc, span[0]) else PRECISION[entry.kind]
         return _place(text, entry, start, end, precision)
-    if region_named(text):
-        return _place(text, _choose(region_named(text), hint), start, end, 3)
-    return None
+    regions = region_named(text)
+    entry = _choose(regions, hint) if regions else None
+    return None if entry is None else _place(text, entry, start, end, 3)
 
 
 def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:

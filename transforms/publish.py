@@ -168,7 +168,7 @@ def with_quarantine_ids(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _read_if_there(path: Path) -> pd.DataFrame:
+def _read_if_there(path: staging.Location) -> pd.DataFrame:
     return staging.read(path) if path.exists() else pd.DataFrame()
 
 
