@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from spacy.tokens import Span, Token
 
@@ -204,6 +204,9 @@ def _clause_head(tok: Token) -> Token:
     return tok
 
 
+Row = TypeVar("Row")
+
+
 class _SentenceContext:
     """What every event of a sentence draws on: its places, days, source and names."""
 
@@ -218,9 +221,9 @@ class _SentenceContext:
         self.weapon_tokens = self._find(weapons(), lambda w: w.pattern)
         self.actor_tokens = self._find(actors(), lambda a: a.pattern)
 
-    def _find(self, table, pattern_of) -> dict[int, object]:
+    def _find(self, table: Iterable[Row], pattern_of: Callable[[Row], re.Pattern]) -> dict[int, Row]:
         """token index -> the first row (in priority order) whose pattern covers the token."""
-        found: dict[int, object] = {}
+        found: dict[int, Row] = {}
         for row in table:
             for m in pattern_of(row).finditer(self.sent.text):
                 span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -258,8 +261,9 @@ class _SentenceContext:
             claimed=self._claimed(best.trigger), trigger_text=best.trigger.text,
             token_index=best.trigger.i - self.sent.start,
         )
+        locations: list[Place | None] = list(places) or [None]
         return [replace(base, location=p, target=self._target(head, best.trigger, region, agent, actor, p))
-                for p in places or [None]]
+                for p in locations]
 
     def _region(self, head: Token, groups: dict[Token, list[Token]]) -> set[int]:
         """The clause's tokens: the head's subtree without nested events and without the source's words."""
@@ -457,7 +461,7 @@ class _SentenceContext:
 
     def _objects(self, head: Token, trigger: Token) -> list[Token]:
         """What the event is done to: objects, and "on"/"against"/"at" phrases."""
-        out = []
+        out: list[Token] = []
         for tok in {head, trigger}:
             for c in tok.children:
                 if c.dep_ in OBJECT_DEPS:
@@ -556,10 +560,8 @@ class _SentenceContext:
                   and all(start + i in region and (start + i not in agent or p.kind == "admin1")
                           for i in range(p.start, p.end))]
         if not inside:
-            own = self._own_country(region)
-            if own:
-                return [own]
-            return [self._speakers_region()] if self._speakers_region() else []
+            own = self._own_country(region) or self._speakers_region()
+            return [own] if own else []
         best = min(inside, key=lambda p: (_specificity(p), abs(start + p.start - trigger.i)))
         root = self.sent[best.start:best.end].root
         return [p for p in inside if p is best or _coordinated(root, self.sent[p.start:p.end].root)]
@@ -641,7 +643,7 @@ def _specificity(place: Place) -> int:
         return 3
     if place.kind == "country":
         return 4
-    return {1: 0, 2: 1}.get(place.geo_precision, 2)
+    return {1: 0, 2: 1}.get(place.geo_precision, 2) if place.geo_precision is not None else 2
 
 
 def _coordinated(a: Token, b: Token) -> bool:
@@ -690,11 +692,14 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None,
 
 def _article_place(located: list[Mention], countries: Iterable[str]) -> Place | None:
     """Where the article's events are: its one region, else its one country."""
-    regions = {m.event.location.admin1 for m in located if m.event.location.kind in ("city", "admin1")}
-    if len(regions) == 1 and None not in regions:
-        return region_place(next(iter(regions)))
-    codes = {m.event.location.country_code for m in located} or set(countries)
-    return country_place(next(iter(codes)), 0, 0) if len(codes) == 1 and None not in codes else None
+    places = [p for m in located if (p := m.event.location) is not None]
+    regions = {p.admin1 for p in places if p.kind in ("city", "admin1")}
+    if len(regions) == 1 and (region := next(iter(regions))) is not None:
+        return region_place(region)
+    codes = {p.country_code for p in places} or set(countries)
+    if len(codes) == 1 and (code := next(iter(codes))) is not None:
+        return country_place(code, 0, 0)
+    return None
 
 
 def _unaccounted(unplaced: list[Mention], clusters: list[list[Mention]]) -> list[Mention]:
@@ -722,11 +727,12 @@ def _to_the_one_town(cluster: list[Mention], clusters: list[list[Mention]]) -> l
     near the one town of that region where the article has an event of the same family that day (Melitopol),
     at geo-precision 2; with no such town, or several, it stays the region's."""
     e = cluster[0].event
-    if e.location.kind != "admin1" or e.location.geo_precision != 3:
+    if e.location is None or e.location.kind != "admin1" or e.location.geo_precision != 3:
         return cluster
     family = event_types()[e.event_type]["family"]
-    towns = {o[0].event.location.geonameid: o[0].event.location for o in clusters
-             if o[0].event.location.kind == "city" and o[0].event.location.admin1 == e.location.admin1
+    towns = {there.geonameid: there for o in clusters
+             if (there := o[0].event.location) is not None and there.kind == "city"
+             and there.admin1 == e.location.admin1
              and o[0].event.event_date == e.event_date and event_types()[o[0].event.event_type]["family"] == family}
     if len(towns) != 1:
         return cluster
@@ -739,7 +745,8 @@ def _to_the_one_town(cluster: list[Mention], clusters: list[list[Mention]]) -> l
 def _unmappable(event: Event) -> bool:
     """A bare "attack" placed only in a country ("Russia's attack on Ukraine", "hit Russia with sanctions") is the
     war itself or a figure of speech far more often than a strike, and cannot be mapped."""
-    return event_types()[event.event_type]["generic"] == "1" and event.location.kind == "country"
+    return (event_types()[event.event_type]["generic"] == "1" and event.location is not None
+            and event.location.kind == "country")
 
 
 def _background(event: Event, published: date | None) -> bool:
@@ -806,12 +813,12 @@ def _name_bare_strikes(clusters: list[list[Mention]], unplaced: list[Mention]) -
 def _covered_by_town(cluster: list[Mention], clusters: list[list[Mention]]) -> bool:
     """ "declared the Luhansk region liberated" is the fall of Lysychansk, a town of that region, that day."""
     e = cluster[0].event
-    if e.location.kind not in ("admin1", "country"):
+    here = e.location
+    if here is None or here.kind not in ("admin1", "country"):
         return False
     return any(o[0].event.event_type == e.event_type and o[0].event.event_date == e.event_date
-               and o[0].event.location.kind == "city"
-               and (o[0].event.location.admin1 == e.location.admin1 if e.location.kind == "admin1"
-                    else o[0].event.location.country_code == e.location.country_code)
+               and (there := o[0].event.location) is not None and there.kind == "city"
+               and (there.admin1 == here.admin1 if here.kind == "admin1" else there.country_code == here.country_code)
                for o in clusters if o is not cluster)
 
 
