@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, cast
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from transforms import vocab
+
 if TYPE_CHECKING:
     from spacy.pipeline import AttributeRuler, Lemmatizer
-
-from transforms import vocab
 
 GATE = "parse_gate"
 UNIVERSAL_POS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
