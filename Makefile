@@ -34,7 +34,10 @@ run: airflow-db basemap
 	airflow dags test warledger > data/airflow-run.log 2>&1 || { tail -n 40 data/airflow-run.log; exit 1; }
 	warledger summary
 
+# Lint and type check first: CI fails on either before the suite runs (settings in pyproject.toml).
 test: install browser basemap
+	ruff check .
+	mypy
 	pytest
 
 # The UI listens on this machine only; `make standalone HOST=0.0.0.0` opens it to the network.

@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from transforms import benchmark, config
+from transforms import benchmark, config  # noqa: E402 (importable only once the repo is on sys.path)
 
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "guardian_nyt_ukraine_2022.jsonl"
@@ -41,7 +41,8 @@ def main() -> int:
     parser.add_argument("--sweep", action="store_true", help="time nlp.pipe batch sizes and n_process")
     args = parser.parse_args()
     cfg = config.settings()
-    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, {platform.processor() or platform.machine()}, "
+    print(f"# {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+          f"{platform.processor() or platform.machine()}, "
           f"{_cores()} cores, Python {platform.python_version()}, model {cfg.spacy_model}", flush=True)
     if args.sweep:
         return sweep(args.corpus, cfg)
@@ -56,7 +57,8 @@ def main() -> int:
     print(benchmark.report(result))
     if args.no_bare:
         run = result.measure("ingest", "extract", "publish")
-        print(f"run_articles_per_s={run.articles / run.seconds:.3f} cpu_articles_per_s={run.articles / run.cpu_seconds:.3f} "
+        print(f"run_articles_per_s={run.articles / run.seconds:.3f} "
+              f"cpu_articles_per_s={run.articles / run.cpu_seconds:.3f} "
               f"peak_rss_mib={benchmark.peak_rss_mib():.0f}")
     return 0
 
@@ -68,8 +70,10 @@ def scaling(sizes: list[int], corpus: Path) -> int:
         out = subprocess.run([sys.executable, __file__, "--articles", str(n), "--corpus", str(corpus),
                               "--skip-eval", "--no-bare"], capture_output=True, text=True, check=True).stdout
         print(out.strip(), flush=True)
-        rate, cpu_rate, rss = re.search(
-            r"run_articles_per_s=([\d.]+) cpu_articles_per_s=([\d.]+) peak_rss_mib=(\d+)", out).groups()
+        found = re.search(r"run_articles_per_s=([\d.]+) cpu_articles_per_s=([\d.]+) peak_rss_mib=(\d+)", out)
+        if found is None:
+            raise SystemExit(f"the {n}-article run printed no result line:\n{out}")
+        rate, cpu_rate, rss = found.groups()
         rates[n], cpu_rates[n] = float(rate), float(cpu_rate)
         print(f"scaling {n} articles: {rates[n]:.2f} articles/s ({cpu_rates[n]:.2f} per CPU second), "
               f"peak RSS {rss} MiB", flush=True)

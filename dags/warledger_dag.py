@@ -93,7 +93,7 @@ def warledger():
 
         return extract_batch(batch_dir, settings().spacy_model)
 
-    @task(pool=WAREHOUSE_POOL, trigger_rule="none_failed", outlets=[WAREHOUSE])
+    @task(multiple_outputs=True, pool=WAREHOUSE_POOL, trigger_rule="none_failed", outlets=[WAREHOUSE])
     def publish() -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 

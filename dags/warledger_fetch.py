@@ -56,7 +56,7 @@ sources:
     tags=["warledger"],
 )
 def warledger_fetch():
-    @task
+    @task(multiple_outputs=True)
     def fetch() -> dict:
         from transforms.config import settings
         from transforms.fetch import fetch as fetch_sources

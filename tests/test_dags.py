@@ -6,6 +6,7 @@ import shutil
 from datetime import datetime, timezone
 
 import pytest
+
 from conftest import SAMPLE_ARTICLE, assert_events_match_gold, assert_matches_gold, query, snapshot
 
 # The sample's places as GeoNames knows them (Slovyansk is GeoNames' spelling of Sloviansk).
@@ -16,6 +17,7 @@ GEONAMES = {"Lysychansk": 702972, "Kramatorsk": 704508, "Sloviansk": 693468, "Sl
 @pytest.fixture(scope="module")
 def dagbag(airflow_db):
     from airflow.dag_processing.dagbag import DagBag
+
     from conftest import REPO
 
     return DagBag(dag_folder=str(REPO / "dags"))
@@ -143,7 +145,8 @@ def test_fetch_dag_run_writes_the_landing_file_and_updates_the_asset(airflow_db,
     site.routes["/rss.xml"] = static(rss([feed_item(record, f"{site.base}/story.html")]), "application/rss+xml")
     site.routes["/story.html"] = static(article_page(record), "text/html")
     sources = tmp_path / "sources.yml"
-    sources.write_text(json.dumps({"defaults": SETTINGS, "sources": [{"name": "local", "feed": f"{site.base}/rss.xml"}]}))
+    sources.write_text(json.dumps({"defaults": SETTINGS,
+                                   "sources": [{"name": "local", "feed": f"{site.base}/rss.xml"}]}))
     monkeypatch.setenv("WARLEDGER_SOURCES", str(sources))
     dag = dagbag.dags["warledger_fetch"]
     events = _landing_events()

@@ -65,13 +65,15 @@ def test_without_a_publication_date_relative_days_are_unknown_and_explicit_ones_
 
 def test_dateline_date_stands_in_for_a_missing_publication_date():
     assert dateline_date("ISAF Joint Command Morning Operational Update May 31, 2011  KABUL") == date(2011, 5, 31)
-    assert dateline_date("Dec. 24: Militants Detained ISAF 2009-12-CA-080 KABUL, Afghanistan (Dec. 24) - A force") == date(2009, 12, 24)
+    assert dateline_date("Dec. 24: Militants Detained ISAF 2009-12-CA-080 KABUL, Afghanistan (Dec. 24) - A force") \
+        == date(2009, 12, 24)
     assert dateline_date("In Zharay district, Kandahar province, forces detained a leader today.") is None
 
 
 def test_day_just_after_publication_is_not_last_year():
     """An update appended to a Sept. 24 release is dated "(Sept. 25)": not 2009's Sept. 25."""
     text = ("KABUL, Afghanistan (Sept. 25) - The International Security Assistance Force confirmed the capture of a "
-            "Taliban sub-commander operating in Mata Khan district during an overnight operation in Paktiya province Thursday.")
+            "Taliban sub-commander operating in Mata Khan district during an overnight operation in Paktiya province "
+            "Thursday.")
     found = find_dates(text, date(2010, 9, 24))
     assert [(m.text, m.day) for m in found] == [("overnight", date(2010, 9, 23)), ("Thursday", date(2010, 9, 23))]

@@ -137,7 +137,8 @@ def base_image() -> tuple[str, str | None]:
     builds on (earlier stages only prepare files for it)."""
     froms = [args for keyword, args in dockerfile_instructions() if keyword == "FROM"]
     assert froms, "Dockerfile has no FROM"
-    match = re.fullmatch(r"apache/airflow:(\d+\.\d+\.\d+)(?:-python(\d+\.\d+))?(?:\s+AS\s+\S+)?", froms[-1], re.IGNORECASE)
+    match = re.fullmatch(r"apache/airflow:(\d+\.\d+\.\d+)(?:-python(\d+\.\d+))?(?:\s+AS\s+\S+)?", froms[-1],
+                         re.IGNORECASE)
     assert match, f"Dockerfile must build FROM the official apache/airflow:<version> image, not {froms[-1]!r}"
     return match.group(1), match.group(2)
 
@@ -320,7 +321,8 @@ def test_dockerfile_installs_the_project_as_the_airflow_user():
 
 
 def test_dockerignore_keeps_data_and_secrets_out_of_the_image():
-    patterns = {line.strip() for line in DOCKERIGNORE.read_text().splitlines() if line.strip() and not line.startswith("#")}
+    patterns = {line.strip() for line in DOCKERIGNORE.read_text().splitlines()
+                if line.strip() and not line.startswith("#")}
     for pattern in ("data/", ".env", "**/*.duckdb"):
         assert pattern in patterns, pattern
     assert {".git", ".git/"} & patterns

@@ -6,8 +6,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pandas as pd
-from helpers import SLOVIANSK, Report, article, articles
 
+from helpers import SLOVIANSK, Report, article, articles
 from transforms.dq_report import write_report
 from transforms.validate import build_data_docs, validate
 

@@ -42,7 +42,8 @@ def test_eval_command_prints_the_scores():
 
 
 def test_split_halves_are_fixed_by_id_hash_and_cover_the_file():
-    ids = [json.loads(line)["id"] for line in (SHARED / "dev" / "acled_dev.jsonl").read_text().split("\n") if line.strip()]
+    lines = (SHARED / "dev" / "acled_dev.jsonl").read_text().split("\n")
+    ids = [json.loads(line)["id"] for line in lines if line.strip()]
     halves = {split_of(i) for i in ids}
     assert halves == {"tune", "check"} and split_of("UKR52322") == split_of("UKR52322")
     assert split_of("UKR52322") == ("tune" if int(hashlib.sha1(b"UKR52322").hexdigest(), 16) % 2 == 0 else "check")

@@ -10,8 +10,8 @@ import sys
 
 import duckdb
 import pytest
-from conftest import SAMPLE_ARTICLE, query, settings_in
 
+from conftest import SAMPLE_ARTICLE, query, settings_in
 from transforms.cli import main
 from transforms.pipeline import run
 

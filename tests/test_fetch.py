@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from conftest import query
 from localsite import (
     BOILERPLATE,
@@ -24,7 +25,6 @@ from localsite import (
     slow,
     static,
 )
-
 from transforms.fetch import fetch, state_path
 from transforms.ingest import split_sentences
 

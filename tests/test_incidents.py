@@ -9,8 +9,8 @@ articles, one of which also gives the UN's running total of civilians killed, wh
 from __future__ import annotations
 
 import pytest
-from conftest import corpus_records, query, settings_in
 
+from conftest import corpus_records, query, settings_in
 from transforms import incidents, warehouse
 from transforms.pipeline import run
 
@@ -139,7 +139,8 @@ def test_grouping_rules_on_hand_made_events(tmp_path):
     try:
         con.register("hand", events)
         con.execute("""
-            INSERT INTO articles BY NAME SELECT DISTINCT article_id, 'title' AS title, DATE '2022-07-11' AS published_date,
+            INSERT INTO articles BY NAME
+            SELECT DISTINCT article_id, 'title' AS title, DATE '2022-07-11' AS published_date,
                    'body' AS body, now()::TIMESTAMP AS ingested_at, 'f' AS source_file, article_id AS content_hash,
                    1 AS version, 'r' AS run_id FROM hand;
             INSERT INTO events BY NAME SELECT *, 'sentence' AS sentence_text, 0 AS sentence_index, 'UA' AS country_code,

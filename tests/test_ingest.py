@@ -35,7 +35,8 @@ def test_jsonl_records_are_split_into_sentences(tmp_path):
 
 
 def test_prose_splits_on_sentences_and_lines():
-    text = "KABUL, Afghanistan (Jan. 25, 2013)\nDuring a security operation, a force killed two insurgents. No civilians were hurt."
+    text = ("KABUL, Afghanistan (Jan. 25, 2013)\nDuring a security operation, a force killed two insurgents. "
+            "No civilians were hurt.")
     assert split_sentences(text) == [
         "KABUL, Afghanistan (Jan. 25, 2013)",
         "During a security operation, a force killed two insurgents.",
@@ -77,9 +78,11 @@ def test_changed_body_under_same_url_is_another_version(tmp_path):
 BAD_INPUTS = {
     "empty.txt": (b"", "empty file"),
     "no_title.txt": (b"20220703\nhttps://example.com/a\nThree people were killed.\n", "missing title line"),
-    "bad_date.txt": (b"A title\n2022-13-45\nhttps://example.com/a\nThree people were killed.\n", "line 2 is not a date"),
+    "bad_date.txt": (b"A title\n2022-13-45\nhttps://example.com/a\nThree people were killed.\n",
+                     "line 2 is not a date"),
     "latin1.txt": ("A title\n20220703\nhttps://example.com/a\nKyiv caf\u00e9 hit.\n".encode("latin-1"), "not UTF-8"),
-    "records.jsonl": (b'{"id": "x1", "title": "T", "date": "2022-07-03", "url": null, "text": "Two died."}\n{not json\n',
+    "records.jsonl": (b'{"id": "x1", "title": "T", "date": "2022-07-03", "url": null, "text": "Two died."}\n'
+                      b'{not json\n',
                       "line 2: not JSON"),
     "bad_record_date.jsonl": (b'{"id": "x2", "title": "T", "date": "yesterday", "url": null, "text": "Two died."}\n',
                               "'date' is not a date"),
@@ -88,7 +91,8 @@ BAD_INPUTS = {
                       "'id' is a JSON bool, not a string or number"),
     "invisible.jsonl": (b'{"id": "x4", "title": "T", "date": "2022-07-03", "url": null, "text": "\\u200b "}\n',
                         "no 'text'"),
-    "typed.jsonl": (b'{"id": "x3", "title": "T", "date": "2022-07-03", "url": null, "source": 5, "text": "Two died."}\n',
+    "typed.jsonl": (b'{"id": "x3", "title": "T", "date": "2022-07-03", "url": null, "source": 5, '
+                    b'"text": "Two died."}\n',
                     "'source' is a JSON int, not a string"),
 }
 
@@ -139,7 +143,8 @@ def test_byte_order_marks_are_not_content(tmp_path):
 
 def test_a_blank_date_is_no_date_and_every_line_may_carry_a_byte_order_mark(tmp_path):
     record = b'{"id": "x1", "title": "T", "date": "  ", "url": null, "text": "Two died."}'
-    (tmp_path / "joined.jsonl").write_bytes(b"\xef\xbb\xbf" + record + b"\n\xef\xbb\xbf" + record.replace(b"x1", b"x2").replace(b"Two", b"Three"))
+    second = record.replace(b"x1", b"x2").replace(b"Two", b"Three")
+    (tmp_path / "joined.jsonl").write_bytes(b"\xef\xbb\xbf" + record + b"\n\xef\xbb\xbf" + second)
     got = ingest(tmp_path)
     assert not got.quarantine
     assert [(a["external_id"], a["published_date"]) for a in got.articles] == [("x1", None), ("x2", None)]

@@ -9,8 +9,8 @@ import sys
 from datetime import datetime, timezone
 
 import pytest
-from conftest import CORPUS, SAMPLE_ARTICLE, query, snapshot
 
+from conftest import CORPUS, SAMPLE_ARTICLE, query, snapshot
 from transforms import staging
 from transforms.extract import extract_batch
 from transforms.pipeline import RunOptions, run, stage
@@ -20,6 +20,7 @@ from transforms.publish import DataQualityError, publish_run
 @pytest.fixture(scope="module")
 def warledger_dag(airflow_db):
     from airflow.dag_processing.dagbag import DagBag
+
     from conftest import REPO
 
     return DagBag(dag_folder=str(REPO / "dags")).dags["warledger"]

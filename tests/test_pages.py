@@ -6,8 +6,8 @@ import html
 import json
 
 import pytest
-from localsite import BOILERPLATE, SETTINGS, LocalSite, article_page, news_records, rss, section_page, static
 
+from localsite import BOILERPLATE, SETTINGS, LocalSite, article_page, news_records, rss, section_page, static
 from transforms.pages import NotAnArticle, parse_feed
 from transforms.sources import SourcesError, load_sources
 

@@ -23,7 +23,8 @@ def test_casualty_pattern_example(language, rule):
 
 
 def test_rules_are_tried_in_file_order(language):
-    matches = grammar().matches(language("Gunmen killed 14 villagers and 12 people killed in the blast were civilians.")[:])
+    doc = language("Gunmen killed 14 villagers and 12 people killed in the blast were civilians.")
+    matches = grammar().matches(doc[:])
     orders = [m.rule.order for m in matches]
     assert orders == sorted(orders) and orders
 
@@ -39,7 +40,8 @@ def _grammar(tmp_path, text: str) -> Grammar:
     ("rules: [{name: a, example: x, expect: {}, nodes: [{q: {is: victim}}]}]", "unknown predicates ['victim']"),
     ("rules: [{name: a, example: x, nodes: [{q: {}}]}]", "needs name, nodes, example and expect"),
     ("rules: [{name: a, example: x, expect: {}, nodes: [{q: {colour: red}}]}]", "unknown keys ['colour']"),
-    ("rules: [{name: a, example: x, expect: {}, nodes: [{q: {}}]}, {name: a, example: x, expect: {}, nodes: [{q: {}}]}]",
+    ("rules: [{name: a, example: x, expect: {}, nodes: [{q: {}}]}, "
+     "{name: a, example: x, expect: {}, nodes: [{q: {}}]}]",
      "rule names repeat"),
     ("nodes: []", "a list under 'rules'"),
 ])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, SAMPLE_ARTICLE, query, snapshot
 
+from conftest import CORPUS, SAMPLE_ARTICLE, query, snapshot
 from transforms import warehouse
 from transforms.pipeline import run
 from transforms.publish import publish_run
@@ -37,8 +37,9 @@ def test_cli_runs_the_whole_corpus_and_a_second_run_adds_nothing(tmp_path):
 def test_bad_files_are_quarantined_once_and_the_rest_loads(workspace):
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "good.txt")
     (workspace.landing / "empty.txt").write_text("")
-    (workspace.landing / "feed.jsonl").write_text('{"id": "a", "title": "T", "date": "2022-07-03", "url": null, '
-                                                  '"text": "Two civilians were killed in Kharkiv on Saturday."}\nnope\n')
+    (workspace.landing / "feed.jsonl").write_text(
+        '{"id": "a", "title": "T", "date": "2022-07-03", "url": null, '
+        '"text": "Two civilians were killed in Kharkiv on Saturday."}\nnope\n')
     run(workspace.landing, workspace, "run-1")
     assert query(workspace.warehouse, "SELECT count(*) AS n FROM articles")[0]["n"] == 2
     reasons = sorted(q["reason"] for q in query(workspace.warehouse, "SELECT reason FROM quarantine"))
@@ -67,7 +68,8 @@ def test_changed_article_replaces_its_rows_and_keeps_its_history(workspace):
     load_two_versions(workspace)
     [row] = query(workspace.warehouse, "SELECT version FROM articles")
     assert row["version"] == 2
-    assert [v["version"] for v in query(workspace.warehouse, "SELECT version FROM article_versions ORDER BY 1")] == [1, 2]
+    versions = query(workspace.warehouse, "SELECT version FROM article_versions ORDER BY 1")
+    assert [v["version"] for v in versions] == [1, 2]
     killed = sorted((f["low"], f["location_name"]) for f in query(
         workspace.warehouse, "SELECT low, location_name FROM casualty_figures WHERE category = 'killed'"))
     assert killed == [(2, "Bakhmut"), (3, None), (7, "Sloviansk")]

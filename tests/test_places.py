@@ -42,7 +42,8 @@ def test_town_precision_one_near_a_town_two_country_three(parse):
 
 
 def test_named_region_is_the_oblast_not_the_city(parse):
-    region = places(parse, "The governor of the Belgorod region Vyacheslav Gladkov said three people were killed.")["Belgorod"]
+    region = places(
+        parse, "The governor of the Belgorod region Vyacheslav Gladkov said three people were killed.")["Belgorod"]
     assert (region.kind, region.admin1, region.admin1_name, region.geo_precision) == ("admin1", "RU.09", "Belgorod", 3)
 
 
@@ -102,7 +103,8 @@ def test_town_region_names_the_town_and_the_region_only_disambiguates(parse):
 
 
 def test_town_missing_from_the_gazetteer_is_named_as_written_at_its_region(parse):
-    spirne = places(parse, "On 13 March 2023, Russian forces shelled near Spirne, Donetsk region, with artillery.")["Spirne"]
+    spirne = places(
+        parse, "On 13 March 2023, Russian forces shelled near Spirne, Donetsk region, with artillery.")["Spirne"]
     assert (spirne.kind, spirne.geonameid, spirne.admin1_name, spirne.geo_precision) == ("city", None, "Donetsk", 2)
     assert spirne.latitude is not None and spirne.longitude is not None
     tiahynka = places(parse, "Russian military forces shelled Tiahynka (Kherson).")["Tiahynka"]
@@ -117,7 +119,8 @@ def test_places_in_a_row_are_not_a_town_and_its_region(parse):
 
 @pytest.mark.parametrize("a, b", [("Zaporizhzhia", "Zaporizhia"), ("Zaporizhzhia", "Zaporizhzhya"), ("Kyiv", "Kyyiv"),
                                   ("Kupiansk", "Kupyansk"), ("Khmelnytskyi", "Khmelnytsky"), ("Kharkiv", "Harkiv"),
-                                  ("Lukiantsi", "Lukyantsi"), ("Pervomaiske", "Pervomayske"), ("Mali Scherbaky", "Mali Shcherbaky")])
+                                  ("Lukiantsi", "Lukyantsi"),
+                                  ("Pervomaiske", "Pervomayske"), ("Mali Scherbaky", "Mali Shcherbaky")])
 def test_transliterations_share_one_key(a, b):
     assert name_key(a) == name_key(b)
 
@@ -152,8 +155,8 @@ def test_an_event_whose_sentence_names_no_place_is_kept_at_the_articles_region(p
     published = date(2023, 3, 15)
     first = extract_events(parse("On 15 March 2023, Russian forces shelled Druzhkivka, Donetsk."), published)
     second = extract_events(parse("On 15 March 2023, Ukrainian forces detained two saboteurs."), published)
-    merged = {e.event_type: e for e, _ in merge_mentions([Mention(0, e) for e in first] + [Mention(1, e) for e in second],
-                                                         published, {"UA"})}
+    mentions = [Mention(0, e) for e in first] + [Mention(1, e) for e in second]
+    merged = {e.event_type: e for e, _ in merge_mentions(mentions, published, {"UA"})}
     assert merged["shelling"].location.name == "Druzhkivka"
     assert (merged["arrest"].location.kind, merged["arrest"].location.admin1_name,
             merged["arrest"].location.geo_precision) == ("admin1", "Donetsk", 3)

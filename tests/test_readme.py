@@ -7,7 +7,9 @@ import subprocess
 from fnmatch import fnmatch
 
 import pytest
+
 from conftest import REPO
+
 
 def layout(readme: str) -> dict[str, bool]:
     """Each path the layout names, relative to the repository, and whether it is a folder listed file by file.

@@ -19,10 +19,10 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLE_ARTICLE, query
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from conftest import REPO, SAMPLE_ARTICLE, query
 from transforms import ingest as ingest_module
 from transforms.dates import find_dates
 from transforms.ingest import ingest, ingest_files
@@ -120,7 +120,8 @@ def _as_nobody(code: str, folder: Path) -> dict:
     """Run ``code`` in a child that cannot read a chmod-000 file: root reads anything, so a root child
     imports what it needs, then becomes the user nobody."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    drop = ("import encodings.utf_8_sig, spacy, transforms.ingest, os\nif os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n")
+    drop = ("import encodings.utf_8_sig, spacy, transforms.ingest, os\n"
+            "if os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n")
     done = subprocess.run([sys.executable, "-c", drop + code], env=env, capture_output=True, text=True,
                           cwd=folder, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -467,8 +468,8 @@ def test_a_symlink_leading_outside_the_roots_is_quarantined_unread(workspace):
 
 def test_gx_data_docs_show_injected_html_as_text(tmp_path):
     import pandas as pd
-    from browser import Browser, find_chromium
 
+    from browser import Browser, find_chromium
     from transforms.validate import build_data_docs, validate
 
     if find_chromium() is None:
@@ -633,6 +634,7 @@ POISONS = {
 def test_a_landing_folder_of_good_files_and_every_poison_loads_the_good_and_quarantines_each_poison(
         airflow_db, workspace):
     from airflow.dag_processing.dagbag import DagBag
+
     from conftest import CORPUS
 
     dag = DagBag(dag_folder=str(REPO / "dags")).dags["warledger"]

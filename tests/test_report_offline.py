@@ -11,10 +11,10 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+
 from browser import Browser, find_chromium
 from conftest import SAMPLE_ARTICLE, corpus_records, query, settings_in
 from helpers import Report
-
 from transforms.pipeline import run
 
 LATE_DAYS = ["guardian-0023", "nyt-0083"]  # each has a row dated after its publication day
@@ -66,7 +66,8 @@ def test_chromium_offline_draws_the_plots_and_the_map(published, tmp_path):
         "document.querySelectorAll('.main-svg').length >= 6",
         "document.querySelectorAll('#plot-casualties .bars path, #plot-casualties .point path').length > 0",
         "document.querySelectorAll('#plot-events .point path').length > 0",
-        "[...document.querySelectorAll('#plot-map .layer.countries path')].some(p => (p.getAttribute('d') || '').length > 1000)",
+        "[...document.querySelectorAll('#plot-map .layer.countries path')]"
+        ".some(p => (p.getAttribute('d') || '').length > 1000)",
         "document.querySelectorAll('#plot-map .layer.land path').length > 0",
         f"document.querySelectorAll('#plot-map .scattergeo .point').length === {located}",
     ])

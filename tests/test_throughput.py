@@ -37,7 +37,8 @@ def test_help_and_sql_import_neither_spacy_nor_gx(workspace):
     duckdb.connect(str(workspace.warehouse)).close()
     sql_modules = _modules_after(
         "import contextlib, io\nfrom transforms import cli\n"
-        f"with contextlib.redirect_stdout(io.StringIO()): cli.main(['sql', 'SELECT 42', '--warehouse', {str(workspace.warehouse)!r}])")
+        "with contextlib.redirect_stdout(io.StringIO()): "
+        f"cli.main(['sql', 'SELECT 42', '--warehouse', {str(workspace.warehouse)!r}])")
     assert "duckdb" in sql_modules and not sql_modules & {*HEAVY, "pandas"}
 
 

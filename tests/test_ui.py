@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
+
 from browser import Browser, find_chromium
 from conftest import REPO, SAMPLE_ARTICLE, assert_matches_gold, query
 from helpers import Report

@@ -7,8 +7,8 @@ import json
 
 import pandas as pd
 import pytest
-from helpers import SLOVIANSK, article, articles
 
+from helpers import SLOVIANSK, article, articles
 from transforms import vocab, warehouse
 from transforms.validate import EXPECTATIONS_DIR, build_data_docs, load_suite, validate
 

@@ -139,7 +139,8 @@ def report(result: Result) -> str:
     lines.append(extract.line("(b) warledger extraction"))
     lines.append(run.line("(c) warledger run (all stages)"))
     lines.append("stages: " + ", ".join(f"{k} {v:.1f} s (CPU {result.cpu[k]:.1f} s)" for k, v in result.stages.items()))
-    lines.append(f"publish (validate + single-writer load): {result.counts['rows_loaded'] / result.stages['publish']:,.0f} rows/s")
+    rows_per_s = result.counts["rows_loaded"] / result.stages["publish"]
+    lines.append(f"publish (validate + single-writer load): {rows_per_s:,.0f} rows/s")
     peak = peak_rss_mib()
     lines.append(f"peak RSS {peak:,.0f} MiB")
     if result.bare:

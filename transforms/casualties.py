@@ -84,7 +84,8 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Link:
-    """A quantity tied to the word that harms it, and to the noun naming the people (None when the number stands alone)."""
+    """A quantity tied to the word that harms it, and to the noun naming the people (None when the number stands
+    alone)."""
     quantity: Quantity
     trigger: Token
     victim: Token | None
@@ -106,7 +107,7 @@ def _phrasals() -> dict[str, list[tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
-def _resultatives() -> dict[tuple[str, str], str]:
+def _resultatives() -> dict[tuple[str, ...], str]:
     """ "to death" -> ("to", "death"): a preposition and its object that complete a verb."""
     return {tuple(row["phrase"].split()): row["category"] for row in vocab.rows("resultatives")}
 
@@ -145,11 +146,13 @@ def _persons() -> frozenset[str]:
 
 def _lemma(tok: Token) -> str:
     # The lemmatizer reads these adjectives as verbs or the verbs as adjectives, depending on the parse.
-    return {"wounded": "wound", "injured": "injure", "dead": "dead", "missing": "missing"}.get(tok.lower_, tok.lemma_.lower())
+    return {"wounded": "wound", "injured": "injure", "dead": "dead", "missing": "missing"}.get(
+        tok.lower_, tok.lemma_.lower())
 
 
 def category_of(tok: Token) -> str | None:
-    """What a word says happened to people: its own meaning, a phrasal verb ("gunned down") or a resultative ("to death")."""
+    """What a word says happened to people: its own meaning, a phrasal verb ("gunned down") or a resultative
+    ("to death")."""
     lemma = _lemma(tok)
     if lemma == "miss":
         return None  # "the missile missed": only "missing" counts people
@@ -164,7 +167,8 @@ def _phrasal_category(tok: Token, lemma: str) -> str | None:
 
 
 def _resultative_category(tok: Token, lemma: str) -> str | None:
-    """ "taken into custody": the object of a preposition that completes a verb; "sentenced to death" is no killing yet."""
+    """ "taken into custody": the object of a preposition that completes a verb; "sentenced to death" is no killing
+    yet."""
     if tok.dep_ != "pobj" or any(c.dep_ == "det" for c in tok.children) or _lemma(tok.head.head) in _role("sentence"):
         return None
     return _resultatives().get((tok.head.lower_, lemma))
@@ -176,12 +180,13 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
         return []
     facts = facts or read_facts(sent, published)
     found = pattern_matches(sent)
-    links = [link for q in find_quantities(sent, facts.dates) if (link := link_quantity(q, found, published)) is not None]
-    counted = {t.i for link in links for t in link.quantity.tokens} | {link.victim.i for link in links if link.victim is not None}
+    links = [link for q in find_quantities(sent, facts.dates)
+             if (link := link_quantity(q, found, published)) is not None]
+    counted = ({t.i for link in links for t in link.quantity.tokens}
+               | {link.victim.i for link in links if link.victim is not None})
     links += _implicit_singles(sent, counted, published)
     context = _SentenceContext(sent, facts)
-    figures = [context.figure(link) for link in _sum_coordinated(links)]
-    figures = [f for f in figures if f is not None]
+    figures = [f for link in _sum_coordinated(links) if (f := context.figure(link)) is not None]
     figures += _none_reported(sent, context, {f.trigger_text for f in figures})
     return _inherit_victims(figures)
 
@@ -224,12 +229,9 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
                 i = k
                 continue
         hedge, hedge_tokens = _hedge_before(tokens, i)
-        low, high = value, value
-        if hedge == "at least":
-            high = None
-        elif hedge == "up to":
-            low = None
-        out.append(Quantity(tuple(first), low, high, hedge, hedge_tokens))
+        # "at least six" has no upper bound, "up to six" no lower one
+        out.append(Quantity(tuple(first), None if hedge == "up to" else value, None if hedge == "at least" else value,
+                            hedge, hedge_tokens))
         i = j
     return out
 
@@ -240,7 +242,8 @@ def _number_end(tokens: list[Token], i: int) -> int:
     while j < len(tokens):
         if _numeric(tokens[j], first=False) and _continues(tokens[j - 1], tokens[j]):
             j += 1
-        elif tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES and _numeric(tokens[j + 1], first=False):
+        elif (tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES
+              and _numeric(tokens[j + 1], first=False)):
             j += 1
         elif _hyphen_split(tokens, j + 1):
             j += 2   # the tokenizer splits "Forty-nine" into three tokens
@@ -251,12 +254,14 @@ def _number_end(tokens: list[Token], i: int) -> int:
 
 def _continues(prev: Token, tok: Token) -> bool:
     """ "1.5 million", "twenty one", not the "2022 18.05" of a timestamp: digits are whole numbers but for a scale."""
-    return tok.lower_ in SCALES or tok.lower_ in NOUN_NUMBERS or not (prev.like_num and prev.text[0].isdigit() or tok.text[0].isdigit())
+    return (tok.lower_ in SCALES or tok.lower_ in NOUN_NUMBERS
+            or not (prev.like_num and prev.text[0].isdigit() or tok.text[0].isdigit()))
 
 
 def _hyphen_split(tokens: list[Token], j: int) -> bool:
     """tokens[j] is the unit of a hyphenated number the tokenizer split: "Forty", "-", "nine"."""
-    return 2 <= j < len(tokens) and tokens[j - 1].text == "-" and is_number_word(f"{tokens[j - 2].text}-{tokens[j].text}")
+    return (2 <= j < len(tokens) and tokens[j - 1].text == "-"
+            and is_number_word(f"{tokens[j - 2].text}-{tokens[j].text}"))
 
 
 def _numeric(tok: Token, first: bool = True) -> bool:
@@ -269,7 +274,8 @@ def _numeric(tok: Token, first: bool = True) -> bool:
 
 
 def _a_dozen(tokens: list[Token], i: int) -> bool:
-    return i + 1 < len(tokens) and tokens[i].lower_ in ("a", "one") and tokens[i + 1].lower_ in ("dozen", "couple", "score")
+    return (i + 1 < len(tokens) and tokens[i].lower_ in ("a", "one")
+            and tokens[i + 1].lower_ in ("dozen", "couple", "score"))
 
 
 def _match_words(tokens: list[Token], i: int, phrases) -> tuple | None:
@@ -324,7 +330,8 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
         anchor = victim = head.head.head                # "a family of seven"
     else:
         anchor, victim = head, None
-    # The parser hangs "over 104 bandits" and "more than 75" on the hedge words: they stand in the clause for the number.
+    # The parser hangs "over 104 bandits" and "more than 75" on the hedge words: they stand in the clause for the
+    # number.
     hedge_ids = {t.i for t in q.hedge_tokens}
     while anchor.head.i in hedge_ids:
         anchor = anchor.head
@@ -379,7 +386,8 @@ def _companion_verb(prep: Token) -> Token | None:
 
 
 def _companion_trigger(verb: Token) -> Token | None:
-    """The trigger a companion phrase adds to: its verb, or the verb's conjunct ("identified and detained X along with Y")."""
+    """The trigger a companion phrase adds to: its verb, or the verb's conjunct ("identified and detained X along
+    with Y")."""
     if category_of(verb):
         return verb
     return next((c for c in verb.children if c.dep_ == "conj" and category_of(c)), None)
@@ -437,7 +445,8 @@ def _not_war(trigger: Token, published: date | None) -> bool:
     """Harm that is no war violence: arrests on criminal charges, natural deaths, events of years past."""
     if category_of(trigger) == "captured" and _on_charges(trigger):
         return True
-    if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence") for t in [trigger.head.head, *trigger.head.head.children]):
+    if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence")
+                                      for t in [trigger.head.head, *trigger.head.head.children]):
         return True   # "the sentencing to death of two Britons" (however parsed): a verdict, no killing
     if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
         return True   # "died aged 82", "died of cancer"
@@ -447,7 +456,8 @@ def _not_war(trigger: Token, published: date | None) -> bool:
 
 
 def _natural_cause(trigger: Token) -> bool:
-    """ "the famine killed millions", "a famine that killed millions", "wildfires raged, prompting the evacuation of"."""
+    """ "the famine killed millions", "a famine that killed millions", "wildfires raged, prompting the evacuation
+    of"."""
     clause = trigger
     for _ in range(3):
         agents = [c for c in clause.children if c.dep_ in ("nsubj", "agent")]
@@ -530,7 +540,8 @@ def _purpose(trigger: Token) -> bool:
 
 
 def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> list[Link]:
-    """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..." one each."""
+    """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..."
+    one each."""
     out, seen = [], set(counted)
     for trigger in sent:
         if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
@@ -549,7 +560,8 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> 
 
 
 def _victim_slots(trigger: Token) -> list[Token]:
-    """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his son"."""
+    """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his
+    son"."""
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
@@ -571,7 +583,8 @@ def _victim_slots(trigger: Token) -> list[Token]:
 
 
 def _completed_verb(trigger: Token) -> Token | None:
-    """The verb whose arguments a trigger's victims are: itself, or the verb it completes ("shot dead", "stabbed to death")."""
+    """The verb whose arguments a trigger's victims are: itself, or the verb it completes ("shot dead", "stabbed to
+    death")."""
     if trigger.pos_ == "VERB":
         return trigger
     if trigger.pos_ == "ADJ" and trigger.dep_ in COMPLEMENT_DEPS | {"attr"}:
@@ -612,7 +625,8 @@ def _single_person(tok: Token) -> bool:
 def _single_noun(tok: Token, verbs: set[int]) -> bool:
     """ "arrested a suspected IED maker": whom one arrests is a person, whatever the noun.
 
-    Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized "shipment".
+    Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized
+    "shipment".
     """
     own = tok.head.i in verbs and tok.dep_ in ("dobj", "nsubjpass")
     if own and tok.pos_ == "PROPN":
@@ -698,17 +712,18 @@ def _argument_of(slot: Token, trigger: Token) -> bool:
 
 
 def _summed(members: list[Link]) -> list[Link]:
-    if len(members) == 1 or any(m.quantity.low is None for m in members):
+    lows = [low for m in members if (low := m.quantity.low) is not None]
+    if len(members) == 1 or len(lows) < len(members):
         return members         # "up to" counts have no lower bound to add up
     first, *rest = sorted(members, key=lambda m: m.quantity.tokens[0].i)
-    if len(rest) > 1 and first.quantity.low == sum(m.quantity.low for m in rest):
+    if len(rest) > 1 and first.quantity.low == sum(m.quantity.low or 0 for m in rest):
         return members         # "killed 20 people, 12 civilians and eight soldiers": a total, then its parts
-    highs = [m.quantity.high for m in members]
+    highs = [high for m in members if (high := m.quantity.high) is not None]
     hedges = {m.quantity.hedge for m in members}
     total = Quantity(
         tokens=tuple(sorted((t for m in members for t in m.quantity.tokens), key=lambda t: t.i)),
-        low=sum(m.quantity.low for m in members),
-        high=None if None in highs else sum(highs),
+        low=sum(lows),
+        high=sum(highs) if len(highs) == len(members) else None,
         hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
     )
     # The parts are figures of their own: "six civilians and two police officers were killed" gives 6, 2 and 8.
@@ -718,24 +733,11 @@ def _summed(members: list[Link]) -> list[Link]:
 def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> list[Figure]:
     """ "no casualties", "no one was killed", "nobody was hurt", "without casualties"."""
     out = []
-    negators = _role("negator")
     for trigger in sent:
         category = category_of(trigger)
         if not category or trigger.text in taken or _hypothetical(trigger):
             continue
-        negated_by = None
-        if trigger.pos_ == "NOUN":
-            if any(c.dep_ == "det" and c.lower_ in negators for c in trigger.children):
-                negated_by = trigger
-            elif trigger.head.lower_ == "without":
-                negated_by = trigger
-            elif trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and any(
-                    c.dep_ == "det" and c.lower_ == "no" for c in trigger.head.head.children):
-                negated_by = trigger                         # "no reports of casualties"
-        else:
-            for subj in (c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
-                if subj.lower_ in negators or any(c.lower_ in negators for c in subj.children if c.dep_ == "det"):
-                    negated_by = subj
+        negated_by = _negated_by(trigger)
         if negated_by is None:
             continue
         victim = negated_by if negated_by != trigger and negated_by.lower_ not in ("one", "nobody", "none") else None
@@ -744,6 +746,24 @@ def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> 
         if figure is not None:
             out.append(figure)
     return out
+
+
+def _negated_by(trigger: Token) -> Token | None:
+    """The word that says none were harmed: the trigger noun itself ("no casualties", "without casualties", "no
+    reports of casualties"), or a verb's subject or object ("no one was killed", "nobody was hurt")."""
+    negators = _role("negator")
+    if trigger.pos_ == "NOUN":
+        if any(c.dep_ == "det" and c.lower_ in negators for c in trigger.children) or trigger.head.lower_ == "without":
+            return trigger
+        if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and any(
+                c.dep_ == "det" and c.lower_ == "no" for c in trigger.head.head.children):
+            return trigger
+        return None
+    negated_by = None
+    for subj in (c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
+        if subj.lower_ in negators or any(c.lower_ in negators for c in subj.children if c.dep_ == "det"):
+            negated_by = subj
+    return negated_by
 
 
 def _inherit_victims(figures: list[Figure]) -> list[Figure]:
@@ -813,7 +833,7 @@ class _SentenceContext:
 
 def _adds(trigger: Token, victim: Token | None) -> bool:
     """ "The force also detained two additional suspects": this count comes on top of one told before."""
-    words = [c for c in trigger.children if c.dep_ == "advmod"] + ([c for c in victim.children] if victim is not None else [])
+    words = [c for c in trigger.children if c.dep_ == "advmod"] + (list(victim.children) if victim is not None else [])
     return any(w.lower_ in _role("additive") for w in words)
 
 
@@ -825,20 +845,21 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
     for index, text, f in figures:
         if not f.adds or f.scope != "event" or f.low is None:
             continue
-        before = [g for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
+        before = [(g.low, g) for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
                   and g.low is not None]
         if before:
-            last = before[-1]
+            last_low, last = before[-1]
             high = None if f.high is None or last.high is None else f.high + last.high
             # A negative token index keeps the sum's id apart from every figure read off the sentence itself.
-            out.append((index, text, replace(f, low=f.low + last.low, high=high, token_index=-1 - f.token_index,
+            out.append((index, text, replace(f, low=f.low + last_low, high=high, token_index=-1 - f.token_index,
                                               quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
     return out
 
 
 def _governs(cue: Token, trigger: Token) -> bool:
     """A scope cue speaks for the trigger's clause or one above it, not for a clause of its own
-    ("a leader who won a prize in 2005 has been shot dead"), unless it introduces that clause ("since the war began")."""
+    ("a leader who won a prize in 2005 has been shot dead"), unless it introduces that clause ("since the war
+    began")."""
     clause, target = _clause_head(cue), _clause_head(trigger)
     if clause == target or clause.is_ancestor(target):
         return True

@@ -30,6 +30,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    cfg = _settings(args)
+    if args.command in ("sql", "export") and not cfg.warehouse.exists():
+        parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
+    return COMMANDS[args.command](args, cfg, parser)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="warledger", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -72,87 +81,104 @@ def _main(argv: list[str] | None = None) -> int:
                        help="geojson: points from latitude/longitude (incidents, events, casualty_figures)")
     p_exp.add_argument("--out", type=Path, required=True, help="the file to write")
     p_exp.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
+    return parser
 
-    args = parser.parse_args(argv)
-    cfg = _settings(args)
-    if args.command == "eval":
-        from transforms.evaluate import evaluate, report
 
-        if not args.gold.exists():
-            parser.error(f"--gold: {args.gold} does not exist")
-        print(report(evaluate(args.gold, cfg, args.split)))
-        return 0
-    if args.command == "bench":
-        from transforms.benchmark import bench, report
+def _eval(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
+    from transforms.evaluate import evaluate, report
 
-        print(report(bench(args.input, cfg)))
-        return 0
-    if args.command == "fetch":
-        from transforms.fetch import fetch
-        from transforms.sources import SourcesError
+    if not args.gold.exists():
+        parser.error(f"--gold: {args.gold} does not exist")
+    print(report(evaluate(args.gold, cfg, args.split)))
+    return 0
 
-        landing = args.landing or cfg.landing
-        if landing.exists() and not landing.is_dir():
-            parser.error(f"--landing: {landing} is a file; fetch writes into a folder")
-        try:
-            report = fetch(args.sources or cfg.sources, landing, args.state, cfg.max_file_mb)
-        except SourcesError as err:
-            parser.error(str(err))
-        print(report.lines())
-        return 0
-    if args.command in ("sql", "export") and not cfg.warehouse.exists():
-        parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
-    if args.command == "sql":
-        import duckdb
 
-        from transforms import warehouse
+def _bench(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
+    from transforms.benchmark import bench, report
 
-        con = warehouse.connect(cfg.warehouse, sandboxed=True)
-        try:
-            con.sql(args.query).show(max_width=160, max_rows=args.max_rows)
-        except duckdb.Error as err:
-            print(f"error: {one_line(err)}", file=sys.stderr)
-            return 1
-        finally:
-            con.close()
-        return 0
-    if args.command == "export":
-        import duckdb
+    print(report(bench(args.input, cfg)))
+    return 0
 
-        from transforms.export import ExportError, export
 
-        try:
-            n = export(cfg.warehouse, args.table, args.format, args.out)
-        except (ExportError, duckdb.Error) as err:
-            print(f"error: {one_line(err)}", file=sys.stderr)
-            return 1
-        print(f"{args.out}: {n} {'feature' if args.format == 'geojson' else 'row'}(s) of {args.table}")
-        return 0
-    if args.command == "run":
-        from transforms.pipeline import RunOptions, run
-        from transforms.publish import DataQualityError
+def _fetch(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
+    from transforms.fetch import fetch
+    from transforms.sources import SourcesError
 
-        source = args.input or cfg.landing
-        if not source.exists():
-            parser.error(f"--input: {source} does not exist")
-        run_id = "cli__" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        try:
-            options = RunOptions.from_params(vars(args))
-        except ValueError as err:
-            parser.error(f"--since/--until: {err}")
-        try:
-            result = run(source, cfg, run_id, options, progress=_progress_bar)
-        except DataQualityError as err:
-            print(err, file=sys.stderr)
-            return 1
-        loaded = result["loaded"]
-        print(f"run {run_id}: read {result['articles_read']} new article(s) from {source}")
-        print(f"  loaded: {loaded['articles']} article(s), {loaded['sentences']} sentence(s), "
-              f"{loaded['casualty_figures']} casualty figure(s), {loaded['quarantine']} quarantined record(s)")
-        for failure in result.get("critical_failures") or []:
-            print(f"  failed expectation: {failure}")
+    landing = args.landing or cfg.landing
+    if landing.exists() and not landing.is_dir():
+        parser.error(f"--landing: {landing} is a file; fetch writes into a folder")
+    try:
+        report = fetch(args.sources or cfg.sources, landing, args.state, cfg.max_file_mb)
+    except SourcesError as err:
+        parser.error(str(err))
+    print(report.lines())
+    return 0
+
+
+def _sql(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
+    import duckdb
+
+    from transforms import warehouse
+
+    con = warehouse.connect(cfg.warehouse, sandboxed=True)
+    try:
+        con.sql(args.query).show(max_width=160, max_rows=args.max_rows)
+    except duckdb.Error as err:
+        print(f"error: {one_line(err)}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+def _export(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
+    import duckdb
+
+    from transforms.export import ExportError, export
+
+    try:
+        n = export(cfg.warehouse, args.table, args.format, args.out)
+    except (ExportError, duckdb.Error) as err:
+        print(f"error: {one_line(err)}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: {n} {'feature' if args.format == 'geojson' else 'row'}(s) of {args.table}")
+    return 0
+
+
+def _run(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
+    from transforms.pipeline import RunOptions, run
+    from transforms.publish import DataQualityError
+
+    source = args.input or cfg.landing
+    if not source.exists():
+        parser.error(f"--input: {source} does not exist")
+    run_id = "cli__" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    try:
+        options = RunOptions.from_params(vars(args))
+    except ValueError as err:
+        parser.error(f"--since/--until: {err}")
+    try:
+        result = run(source, cfg, run_id, options, progress=_progress_bar)
+    except DataQualityError as err:
+        print(err, file=sys.stderr)
+        return 1
+    loaded = result["loaded"]
+    print(f"run {run_id}: read {result['articles_read']} new article(s) from {source}")
+    print(f"  loaded: {loaded['articles']} article(s), {loaded['sentences']} sentence(s), "
+          f"{loaded['casualty_figures']} casualty figure(s), {loaded['quarantine']} quarantined record(s)")
+    for failure in result.get("critical_failures") or []:
+        print(f"  failed expectation: {failure}")
     print(summary(cfg))
     return 0
+
+
+def _summary(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
+    print(summary(cfg))
+    return 0
+
+
+COMMANDS = {"run": _run, "fetch": _fetch, "summary": _summary, "eval": _eval, "bench": _bench, "sql": _sql,
+            "export": _export}
 
 
 def summary(cfg: config.Settings) -> str:

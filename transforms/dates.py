@@ -32,7 +32,8 @@ _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 
 
 PATTERNS = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}(?:,? (?P<year>\d{{4}}))?\b", re.I)),
+    ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?{_MONTH}(?:,? (?P<year>\d{{4}}))?\b",
+                             re.I)),
     ("month_day", re.compile(rf"\b{_MONTH} (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (?P<year>\d{{4}}))?", re.I)),
     ("relative", re.compile(rf"\b{_COUNT} (?P<unit>day|week)s? (?P<dir>earlier|before|ago|later|after)\b", re.I)),
     ("day_before", re.compile(r"\b(?:the (?:day before|previous day|day earlier|preceding day))\b", re.I)),
@@ -40,9 +41,11 @@ PATTERNS = [
     ("overnight", re.compile(r"\bovernight\b", re.I)),
     ("week", re.compile(r"\b(?P<which>last|past|this|earlier this) week\b", re.I)),
     # Case-sensitive and after a preposition or "early", so that "may" the verb and "march" the walk are no month.
-    ("month", re.compile(rf"\b(?:[Ii]n|[Ss]ince|by|until|during|[Ee]arly|[Mm]id|[Ll]ate)[- ](?:(?:early|mid|late)[- ])?{_MONTH_NAME}(?: (?P<year>\d{{4}}))?\b")),
+    ("month", re.compile(r"\b(?:[Ii]n|[Ss]ince|by|until|during|[Ee]arly|[Mm]id|[Ll]ate)[- ]"
+                         rf"(?:(?:early|mid|late)[- ])?{_MONTH_NAME}(?: (?P<year>\d{{4}}))?\b")),
     ("today", re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I)),
-    ("weekday", re.compile(r"\b(?P<last>last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)),
+    ("weekday", re.compile(r"\b(?P<last>last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+                           re.I)),
 ]
 
 
@@ -111,22 +114,32 @@ def _absolute(kind: str, m: re.Match, published: date | None) -> date | None:
     if kind == "iso":
         return _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     if kind in ("day_month", "month_day"):
-        month = MONTHS[m["month"].lower()[:3]]
-        day = int(m["day"])
-        if m["year"]:
-            return _safe_date(int(m["year"]), month, day)
-        if published is None:
-            return None
-        candidate = _safe_date(published.year, month, day)
-        if candidate and candidate > published:
-            if (candidate - published).days <= UPCOMING_DAYS:
-                return None  # "talks on July 5" in a July 3 article, an update dated a day later: not last year's
-            candidate = _safe_date(published.year - 1, month, day)
-        return candidate
+        return _day_of_month(m, published)
     if kind == "month":
         return _latest_month(m, published)
     if published is None:
         return None
+    return _from_publication(kind, m, published)
+
+
+def _day_of_month(m: re.Match, published: date | None) -> date | None:
+    """ "5 July", "July 5, 2022": in its year if given, else the latest such day by publication."""
+    month = MONTHS[m["month"].lower()[:3]]
+    day = int(m["day"])
+    if m["year"]:
+        return _safe_date(int(m["year"]), month, day)
+    if published is None:
+        return None
+    candidate = _safe_date(published.year, month, day)
+    if candidate and candidate > published:
+        if (candidate - published).days <= UPCOMING_DAYS:
+            return None  # "talks on July 5" in a July 3 article, an update dated a day later: not last year's
+        candidate = _safe_date(published.year - 1, month, day)
+    return candidate
+
+
+def _from_publication(kind: str, m: re.Match, published: date) -> date | None:
+    """ "yesterday", "today", "last week", "on Tuesday": counted back from the publication day."""
     if kind in ("yesterday", "overnight"):
         return _shift(published, -1)
     if kind == "today":

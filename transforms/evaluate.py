@@ -111,7 +111,7 @@ def _score_acled(records: list[dict], path: Path) -> dict:
     """Per ACLED note (shared/README.md): is there an event of its ACLED type, at its location, on its day;
     and is there one of its type, one at its place, one on its day, each on its own."""
     events = warehouse.rows(path, "SELECT article_id, acled_event_type, location_name, event_date FROM events")
-    by_article: dict[str, list[dict]] = {}
+    by_article: dict[str | None, list[dict]] = {}
     for e in events:
         by_article.setdefault(e["article_id"], []).append(e)
     scored = [r for r in records if r.get("gold_location")]
@@ -133,7 +133,7 @@ def _names_place(name: str | None, gold: str | None) -> bool:
     return a in b or b in a
 
 
-def _where_and_when(path: Path) -> dict[str, dict]:
+def _where_and_when(path: Path) -> dict[str | None, dict]:
     """Per article: the earliest day of its events and event-scope figures, and its province
     (the region its events and figures name most, ties to the earliest)."""
     con = warehouse.connect(path, read_only=True)
@@ -165,7 +165,9 @@ def _article_id(record: dict) -> str | None:
         return None
 
 
-def _article_casualties(path: Path) -> dict[tuple[str, str], int]:
+def _article_casualties(path: Path) -> dict[tuple[str | None, str], int]:
+    """Per article and category, the number; keyed by ``str | None`` as ``_article_id`` is, so that a gold
+    record whose text does not parse looks up nothing."""
     con = warehouse.connect(path, read_only=True)
     try:
         rows = con.execute("SELECT article_id, category, coalesce(low, high, 0) FROM article_casualties").fetchall()

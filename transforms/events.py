@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from spacy.tokens import Span, Token
 
@@ -128,7 +128,9 @@ def _person_nouns() -> frozenset[str]:
 
 
 def _state_of(country_code: str | None) -> str | None:
-    return next((a.name for a in actors() if a.side == "state" and a.country_code == country_code), None) if country_code else None
+    if not country_code:
+        return None
+    return next((a.name for a in actors() if a.side == "state" and a.country_code == country_code), None)
 
 
 # --- one sentence --------------------------------------------------------------------------------------
@@ -202,6 +204,9 @@ def _clause_head(tok: Token) -> Token:
     return tok
 
 
+Row = TypeVar("Row")
+
+
 class _SentenceContext:
     """What every event of a sentence draws on: its places, days, source and names."""
 
@@ -216,9 +221,9 @@ class _SentenceContext:
         self.weapon_tokens = self._find(weapons(), lambda w: w.pattern)
         self.actor_tokens = self._find(actors(), lambda a: a.pattern)
 
-    def _find(self, table, pattern_of) -> dict[int, object]:
+    def _find(self, table: Iterable[Row], pattern_of: Callable[[Row], re.Pattern]) -> dict[int, Row]:
         """token index -> the first row (in priority order) whose pattern covers the token."""
-        found: dict[int, object] = {}
+        found: dict[int, Row] = {}
         for row in table:
             for m in pattern_of(row).finditer(self.sent.text):
                 span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -245,7 +250,8 @@ class _SentenceContext:
             region = region - self._origins(head, best.trigger)
         places = self._places(best.trigger, region, agent)
         mention = self._date(best.trigger, region)
-        day, precision = (mention.day, mention.precision) if mention else (self.published, 2 if self.published else None)
+        day, precision = ((mention.day, mention.precision) if mention
+                          else (self.published, 2 if self.published else None))
         weapon = best.weapon or next((w.name for i in sorted(region) if (w := self.weapon_tokens.get(i))
                                       and w.kind != "air defense"), None)
         base = Event(
@@ -255,8 +261,9 @@ class _SentenceContext:
             claimed=self._claimed(best.trigger), trigger_text=best.trigger.text,
             token_index=best.trigger.i - self.sent.start,
         )
+        locations: list[Place | None] = list(places) or [None]
         return [replace(base, location=p, target=self._target(head, best.trigger, region, agent, actor, p))
-                for p in places or [None]]
+                for p in locations]
 
     def _region(self, head: Token, groups: dict[Token, list[Token]]) -> set[int]:
         """The clause's tokens: the head's subtree without nested events and without the source's words."""
@@ -303,14 +310,16 @@ class _SentenceContext:
     def _origins(self, head: Token, trigger: Token) -> set[int]:
         """ "rockets fired from the territory of Belarus", "intensifying attacks from Izium": where a strike comes
         from is not where it lands."""
-        verbs = {trigger} | ({head} if _is_trigger(head) else set())  # not "smoke rises from the plant after a bombardment"
+        # not "smoke rises from the plant after a bombardment"
+        verbs = {trigger} | ({head} if _is_trigger(head) else set())
         return {t.i for tok in verbs for c in tok.children
                 if c.dep_ == "prep" and c.lower_ == "from" and not c.is_ancestor(trigger) for t in c.subtree}
 
     def _cumulative(self, trigger: Token, head: Token) -> bool:
         """ "Russia had destroyed six Himars since the beginning of the invasion": a tally, not one happening."""
         return any(c.lower_ in _cues("cumulative") and c.dep_ in ("prep", "mark")
-                   for tok in {head, trigger} for c in [*tok.children, *(g for a in tok.children if a.dep_ == "advcl" for g in a.children)])
+                   for tok in {head, trigger}
+                   for c in [*tok.children, *(g for a in tok.children if a.dep_ == "advcl" for g in a.children)])
 
     def _years_ago(self, region: set[int]) -> bool:
         """ "a nerve agent attack on British soil in 2018", "in March 2014": an event of a year before publication
@@ -393,10 +402,12 @@ class _SentenceContext:
         for w in words:
             if w.lemma_.lower() in cues or w.lower_ in cues:
                 return True
-            if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in cues or c.lower_ in cues) for c in w.children):
+            if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in cues or c.lower_ in cues)
+                   for c in w.children):
                 return True
         return trigger.lemma_.lower() == "attack" and any(
-            o.ent_type_ == "PERSON" and not self._place_at(o) for o in self._objects(head, trigger) if o.dep_ in ("pobj", "dobj"))
+            o.ent_type_ == "PERSON" and not self._place_at(o)
+            for o in self._objects(head, trigger) if o.dep_ in ("pobj", "dobj"))
 
     def _read_seize(self, trigger: Token) -> _Reading | None:
         """ "took control of Lysychansk", "took over Lysychansk", "captured Kherson" vs "captured a Taliban leader"."""
@@ -450,7 +461,7 @@ class _SentenceContext:
 
     def _objects(self, head: Token, trigger: Token) -> list[Token]:
         """What the event is done to: objects, and "on"/"against"/"at" phrases."""
-        out = []
+        out: list[Token] = []
         for tok in {head, trigger}:
             for c in tok.children:
                 if c.dep_ in OBJECT_DEPS:
@@ -467,7 +478,8 @@ class _SentenceContext:
             if trigger.lemma_ == "fall" and trigger.pos_ == "VERB":
                 to = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "to"]
                 return {t.i for c in to for t in c.subtree}
-            owners = [c for c in trigger.children if c.dep_ in ("poss", "amod", "compound") and c.i in self.actor_tokens]
+            owners = [c for c in trigger.children
+                      if c.dep_ in ("poss", "amod", "compound") and c.i in self.actor_tokens]
             if trigger.pos_ == "NOUN" and owners:
                 return {t.i for c in owners for t in c.subtree}
         if head.lemma_.lower() in SPEECH_LEMMAS:
@@ -548,10 +560,8 @@ class _SentenceContext:
                   and all(start + i in region and (start + i not in agent or p.kind == "admin1")
                           for i in range(p.start, p.end))]
         if not inside:
-            own = self._own_country(region)
-            if own:
-                return [own]
-            return [self._speakers_region()] if self._speakers_region() else []
+            own = self._own_country(region) or self._speakers_region()
+            return [own] if own else []
         best = min(inside, key=lambda p: (_specificity(p), abs(start + p.start - trigger.i)))
         root = self.sent[best.start:best.end].root
         return [p for p in inside if p is best or _coordinated(root, self.sent[p.start:p.end].root)]
@@ -578,7 +588,8 @@ class _SentenceContext:
         """ "a missile attack on his country": the country of the one whose country it is (the sentence's subject)."""
         for i in sorted(region):
             tok = self.sent.doc[i]
-            if tok.lemma_.lower() in _cues("own_country") and any(c.dep_ == "poss" and c.pos_ in PRONOUNS for c in tok.children):
+            if tok.lemma_.lower() in _cues("own_country") and any(c.dep_ == "poss" and c.pos_ in PRONOUNS
+                                                                   for c in tok.children):
                 code = self._subject_country()
                 return country_place(code, i - self.sent.start, i + 1 - self.sent.start) if code else None
         return None
@@ -632,7 +643,7 @@ def _specificity(place: Place) -> int:
         return 3
     if place.kind == "country":
         return 4
-    return {1: 0, 2: 1}.get(place.geo_precision, 2)
+    return {1: 0, 2: 1}.get(place.geo_precision, 2) if place.geo_precision is not None else 2
 
 
 def _coordinated(a: Token, b: Token) -> bool:
@@ -658,8 +669,8 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None,
     mention that names no place lends its type to the one bare strike of the same actor and day. A named
     happening whose clause names no place and that no placed event of its kind that day accounts for
     still happened: it is placed where its sentence's other event is, else at the article's one region,
-    else its one country (`countries`, the article's), at geo-precision 3. Events more than BACKGROUND_DAYS before publication are not
-    happenings of this article.
+    else its one country (`countries`, the article's), at geo-precision 3. Events more than BACKGROUND_DAYS before
+    publication are not happenings of this article.
     """
     mentions = list(mentions)
     unplaced = [m for m in mentions if m.event.location is None]
@@ -681,11 +692,14 @@ def merge_mentions(mentions: Iterable[Mention], published: date | None = None,
 
 def _article_place(located: list[Mention], countries: Iterable[str]) -> Place | None:
     """Where the article's events are: its one region, else its one country."""
-    regions = {m.event.location.admin1 for m in located if m.event.location.kind in ("city", "admin1")}
-    if len(regions) == 1 and None not in regions:
-        return region_place(next(iter(regions)))
-    codes = {m.event.location.country_code for m in located} or set(countries)
-    return country_place(next(iter(codes)), 0, 0) if len(codes) == 1 and None not in codes else None
+    places = [p for m in located if (p := m.event.location) is not None]
+    regions = {p.admin1 for p in places if p.kind in ("city", "admin1")}
+    if len(regions) == 1 and (region := next(iter(regions))) is not None:
+        return region_place(region)
+    codes = {p.country_code for p in places} or set(countries)
+    if len(codes) == 1 and (code := next(iter(codes))) is not None:
+        return country_place(code, 0, 0)
+    return None
 
 
 def _unaccounted(unplaced: list[Mention], clusters: list[list[Mention]]) -> list[Mention]:
@@ -713,11 +727,12 @@ def _to_the_one_town(cluster: list[Mention], clusters: list[list[Mention]]) -> l
     near the one town of that region where the article has an event of the same family that day (Melitopol),
     at geo-precision 2; with no such town, or several, it stays the region's."""
     e = cluster[0].event
-    if e.location.kind != "admin1" or e.location.geo_precision != 3:
+    if e.location is None or e.location.kind != "admin1" or e.location.geo_precision != 3:
         return cluster
     family = event_types()[e.event_type]["family"]
-    towns = {o[0].event.location.geonameid: o[0].event.location for o in clusters
-             if o[0].event.location.kind == "city" and o[0].event.location.admin1 == e.location.admin1
+    towns = {there.geonameid: there for o in clusters
+             if (there := o[0].event.location) is not None and there.kind == "city"
+             and there.admin1 == e.location.admin1
              and o[0].event.event_date == e.event_date and event_types()[o[0].event.event_type]["family"] == family}
     if len(towns) != 1:
         return cluster
@@ -730,7 +745,8 @@ def _to_the_one_town(cluster: list[Mention], clusters: list[list[Mention]]) -> l
 def _unmappable(event: Event) -> bool:
     """A bare "attack" placed only in a country ("Russia's attack on Ukraine", "hit Russia with sanctions") is the
     war itself or a figure of speech far more often than a strike, and cannot be mapped."""
-    return event_types()[event.event_type]["generic"] == "1" and event.location.kind == "country"
+    return (event_types()[event.event_type]["generic"] == "1" and event.location is not None
+            and event.location.kind == "country")
 
 
 def _background(event: Event, published: date | None) -> bool:
@@ -789,19 +805,20 @@ def _name_bare_strikes(clusters: list[list[Mention]], unplaced: list[Mention]) -
         if len({(x.sentence_index, x.event.token_index) for c in bare for x in c}) != 1:
             continue
         for c in bare:
-            c[:] = [Mention(x.sentence_index, replace(x.event, event_type=e.event_type, weapon=e.weapon or x.event.weapon))
+            c[:] = [Mention(x.sentence_index,
+                            replace(x.event, event_type=e.event_type, weapon=e.weapon or x.event.weapon))
                     for x in c] + [m]
 
 
 def _covered_by_town(cluster: list[Mention], clusters: list[list[Mention]]) -> bool:
     """ "declared the Luhansk region liberated" is the fall of Lysychansk, a town of that region, that day."""
     e = cluster[0].event
-    if e.location.kind not in ("admin1", "country"):
+    here = e.location
+    if here is None or here.kind not in ("admin1", "country"):
         return False
     return any(o[0].event.event_type == e.event_type and o[0].event.event_date == e.event_date
-               and o[0].event.location.kind == "city"
-               and (o[0].event.location.admin1 == e.location.admin1 if e.location.kind == "admin1"
-                    else o[0].event.location.country_code == e.location.country_code)
+               and (there := o[0].event.location) is not None and there.kind == "city"
+               and (there.admin1 == here.admin1 if here.kind == "admin1" else there.country_code == here.country_code)
                for o in clusters if o is not cluster)
 
 

@@ -19,10 +19,10 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from transforms import prefilter, staging, warehouse
+from transforms.attribution import Speakers
 from transforms.casualties import Figure, extract_figures, with_additions
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.ingest import QUARANTINE_COLUMNS, quarantine_row, sha1, unexpected
-from transforms.attribution import Speakers
 from transforms.places import Place, country_hint
 from transforms.sentence import read_facts
 
@@ -128,7 +128,7 @@ def _article_rows(article_id: str, info: dict, hint: frozenset[str], figures: li
     a sentence gives no place, in the article's countries ``hint``)."""
     ids = _Ids(article_id, info["content_hash"])
     merged = merge_mentions(mentions, _as_date(info["published_date"]), hint)
-    event_of: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+    event_of: dict[tuple[int, int], list[tuple[tuple, str]]] = defaultdict(list)
     event_rows = []
     for event, members in merged:
         # The representative is one member's reading, completed from the others.
@@ -191,7 +191,7 @@ def _one(towns: dict[int, Place]) -> Place | None:
     return next(iter(towns.values())) if len(towns) == 1 else None
 
 
-def _event_of(m: Mention, event_of: dict[tuple[int, int], list[tuple[str, str]]]) -> str | None:
+def _event_of(m: Mention, event_of: dict[tuple[int, int], list[tuple[tuple, str]]]) -> str | None:
     """The event a mention was folded into. Folding may move it (a region's event to its one town),
     so its own place decides only between events of one trigger at several places."""
     candidates = event_of.get((m.sentence_index, m.event.token_index), [])

@@ -29,7 +29,8 @@ MAX_PASSES = 100
 NODES = """
 CREATE OR REPLACE TEMP TABLE inc_nodes AS
 SELECT e.event_id AS node_id, e.article_id, a.published_date, e.event_type, f.family,
-       coalesce(CAST(e.geonameid AS VARCHAR), coalesce(e.country_code, '') || ':' || lower(e.location_name)) AS place_key,
+       coalesce(CAST(e.geonameid AS VARCHAR),
+                coalesce(e.country_code, '') || ':' || lower(e.location_name)) AS place_key,
        e.country_code, e.admin1, coalesce(e.geo_precision, 3) AS geo_precision,
        e.event_date, coalesce(e.date_precision, 1) AS date_precision
 FROM events e
@@ -87,7 +88,8 @@ FROM inc_labels l JOIN inc_nodes n USING (node_id)
 FIGURES = """
 CREATE OR REPLACE TEMP TABLE inc_figures AS
 SELECT f.figure_id, f.article_id, a.published_date, f.event_id,
-       coalesce(CAST(f.geonameid AS VARCHAR), coalesce(f.country_code, '') || ':' || lower(f.location_name)) AS place_key,
+       coalesce(CAST(f.geonameid AS VARCHAR),
+                coalesce(f.country_code, '') || ':' || lower(f.location_name)) AS place_key,
        f.event_date, coalesce(f.date_precision, 1) AS date_precision
 FROM casualty_figures f JOIN articles a USING (article_id)
 WHERE f.scope = 'event'
@@ -135,11 +137,14 @@ INSERT INTO incidents BY NAME
 WITH facts AS (
     SELECT m.incident_id, m.kind, m.article_id, a.published_date, a.source, e.event_type, e.actor,
            coalesce(e.mentions, 0) AS mentions, coalesce(e.sentence_text, f.sentence_text) AS sentence_text,
-           {'location_name': coalesce(e.location_name, f.location_name), 'geonameid': coalesce(e.geonameid, f.geonameid),
-            'admin1_name': coalesce(e.admin1_name, f.admin1_name), 'country_code': coalesce(e.country_code, f.country_code),
+           {'location_name': coalesce(e.location_name, f.location_name),
+            'geonameid': coalesce(e.geonameid, f.geonameid),
+            'admin1_name': coalesce(e.admin1_name, f.admin1_name),
+            'country_code': coalesce(e.country_code, f.country_code),
             'latitude': coalesce(e.latitude, f.latitude), 'longitude': coalesce(e.longitude, f.longitude),
             'geo_precision': coalesce(e.geo_precision, f.geo_precision)} AS place,
-           coalesce(e.event_date, f.event_date) AS event_date, coalesce(e.date_precision, f.date_precision) AS date_precision
+           coalesce(e.event_date, f.event_date) AS event_date,
+           coalesce(e.date_precision, f.date_precision) AS date_precision
     FROM incident_members m
     JOIN articles a USING (article_id)
     LEFT JOIN events e ON m.kind = 'event' AND e.event_id = m.member_id
@@ -157,7 +162,8 @@ types AS (
 ),
 wheres AS (
     SELECT incident_id,
-           first(place ORDER BY place.geo_precision NULLS LAST, mentions DESC, published_date, place.location_name) AS place,
+           first(place ORDER BY place.geo_precision NULLS LAST, mentions DESC, published_date,
+                 place.location_name) AS place,
            first({'event_date': event_date, 'date_precision': date_precision}
                  ORDER BY date_precision NULLS LAST, mentions DESC, event_date) AS day
     FROM placed GROUP BY ALL

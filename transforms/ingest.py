@@ -152,6 +152,29 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime,
         _check_published(record["published_date"], now.date())
         _add(out, record, name, now, max_sentence_chars, ref, reject)
 
+    data = _read_bytes(file, max_file_mb, reject)
+    if data is None:
+        return
+    # Byte-order marks are no content: a file of marks and blank lines holds no record.
+    if not data.replace(b"\xef\xbb\xbf", b"").strip():
+        reject(None, "empty file", data)
+        return
+    suffix = file.suffix.lower()
+    if file.name.endswith(FAILURES_SUFFIX):
+        try:
+            out.quarantine.extend(failure_rows(data, RAW_KEEP))
+        except (ValueError, KeyError, TypeError) as err:
+            reject(None, f"not a fetch failures file: {err!r}", data)
+    elif suffix in pages.HTML_SUFFIXES | pages.FEED_SUFFIXES:
+        _add_page_records(file, data, reject, accept)
+    elif suffix in LINE_SUFFIXES:
+        _add_line_file(data, reject, accept)
+    else:
+        _add_json_lines(data, reject, accept)
+
+
+def _read_bytes(file: Path, max_file_mb: float, reject) -> bytes | None:
+    """The file's bytes, or None once it is rejected: too big, of a type ingest does not read, or unreadable."""
     size_mb = file.stat().st_size / 1e6
     try:
         if size_mb > max_file_mb:
@@ -159,40 +182,28 @@ def ingest_file(file: Path, out: Ingested, max_file_mb: float, now: datetime,
                 head = fh.read(RAW_KEEP)
             reject(None, f"file is {size_mb:.1f} MB, over the {max_file_mb:g} MB limit (WARLEDGER_MAX_FILE_MB)",
                    head)
-            return
-        suffix = file.suffix.lower()
+            return None
         if not supported(file):
-            reject(None, f"unsupported file type '{suffix or file.name}' (want .txt line files, .jsonl, "
-                         f".html pages or .xml/.atom/.rss feeds)", None)
-            return
-        data = file.read_bytes()
+            reject(None, f"unsupported file type '{file.suffix.lower() or file.name}' (want .txt line files, "
+                         f".jsonl, .html pages or .xml/.atom/.rss feeds)", None)
+            return None
+        return file.read_bytes()
     except OSError as err:
         reject(None, f"cannot be read: {err.strerror or err}", None)
-        return
-    # Byte-order marks are no content: a file of marks and blank lines holds no record.
-    if not data.replace(b"\xef\xbb\xbf", b"").strip():
-        reject(None, "empty file", data)
-        return
-    if file.name.endswith(FAILURES_SUFFIX):
-        try:
-            out.quarantine.extend(failure_rows(data, RAW_KEEP))
-        except (ValueError, KeyError, TypeError) as err:
-            reject(None, f"not a fetch failures file: {err!r}", data)
-        return
-    if suffix in pages.HTML_SUFFIXES | pages.FEED_SUFFIXES:
-        _add_page_records(file, data, reject, accept)
-        return
+        return None
 
-    if suffix in LINE_SUFFIXES:
-        try:
-            text = data.decode("utf-8-sig")   # a byte-order mark is no part of the title
-            accept(parse_line_file(text), None)
-        except UnicodeDecodeError as err:
-            reject(None, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}", data)
-        except BadRecord as err:
-            reject(None, str(err), data)
-        return
 
+def _add_line_file(data: bytes, reject, accept) -> None:
+    try:
+        text = data.decode("utf-8-sig")   # a byte-order mark is no part of the title
+        accept(parse_line_file(text), None)
+    except UnicodeDecodeError as err:
+        reject(None, f"not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}", data)
+    except BadRecord as err:
+        reject(None, str(err), data)
+
+
+def _add_json_lines(data: bytes, reject, accept) -> None:
     for number, line in enumerate(data.split(b"\n"), start=1):
         line = line.removeprefix(b"\xef\xbb\xbf")     # files joined from others carry a mark per line
         if not line.strip():
@@ -234,7 +245,8 @@ def parse_line_file(text: str) -> dict:
     while lines and not lines[-1]:
         lines.pop()
     if len(lines) < 3:
-        raise BadRecord(f"a line file needs a title, a date and a URL before its sentences; it has {len(lines)} line(s)")
+        raise BadRecord("a line file needs a title, a date and a URL before its sentences; "
+                        f"it has {len(lines)} line(s)")
     title, raw_date, url = lines[0], lines[1], lines[2]
     if not title or re.fullmatch(r"\d{8}", title) or _looks_like_url(title):
         raise BadRecord(f"missing title line: line 1 is {title!r}")

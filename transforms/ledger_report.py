@@ -95,7 +95,8 @@ def _dropped_table(title: str, rows, kind: str) -> str:
         return f'<h3>{escape(title)}</h3><p class="muted">none</p>'
     body = "".join(
         f'<tr data-kind="{kind}"><td><code>{escape(str(r.source_file))}</code></td><td>{escape(str(r.reason))}</td>'
-        f'<td class="num">{r.n:,}</td><td><code>{escape(r.run_id)}</code></td><td class="nowrap">{str(r.latest)[:19]}</td></tr>'
+        f'<td class="num">{r.n:,}</td><td><code>{escape(r.run_id)}</code></td>'
+        f'<td class="nowrap">{str(r.latest)[:19]}</td></tr>'
         for r in rows.itertuples())
     return (f'<h3>{escape(title)}</h3><table class="dropped {kind}"><thead><tr><th>File</th><th>Reason</th>'
             '<th class="num">Rows</th><th>Run</th><th>When</th></tr></thead>'
@@ -126,8 +127,9 @@ WHERE i.latitude IS NOT NULL AND i.longitude IS NOT NULL
 
 def _casualties_plot(rows) -> tuple[str, go.Figure]:
     fig = go.Figure([go.Bar(x=g["day"], y=g["best"], name=category) for category, g in rows.groupby("category")])
-    fig.update_layout(title="Casualties per day (best number per incident, summed; displaced left out)", barmode="stack",
-                      height=360, margin={"t": 50, "b": 40}, yaxis_title="people", legend_title="category")
+    fig.update_layout(title="Casualties per day (best number per incident, summed; displaced left out)",
+                      barmode="stack", height=360, margin={"t": 50, "b": 40}, yaxis_title="people",
+                      legend_title="category")
     return "casualties", fig
 
 

@@ -37,15 +37,9 @@ def parse_number(words: list[str]) -> int | None:
     words = [w.lower().replace("\u2009", "") for w in words if w.lower() not in ("and", "-")]
     if not words:
         return None
-    total, current, seen = 0, 0.0, False
+    total, current, seen = 0.0, 0.0, False
     for word in words:
-        if _DIGITS.match(word):
-            current += float(word.replace(",", ""))
-        elif word in UNITS:
-            current += UNITS[word]
-        elif word in TENS:
-            current += TENS[word]
-        elif (value := _hyphenated(word)) is not None:
+        if (value := _added_value(word)) is not None:
             current += value
         elif word in NOUN_NUMBERS:
             current = (current or 1) * NOUN_NUMBERS[word]
@@ -61,9 +55,20 @@ def parse_number(words: list[str]) -> int | None:
         seen = True
     if not seen or not math.isfinite(total + current):
         return None
-    value = int(round(total + current))
+    number = int(round(total + current))
     # Beyond any 64-bit column: no count a report gives, and no row could hold it.
-    return value if value <= MAX_COUNT else None
+    return number if number <= MAX_COUNT else None
+
+
+def _added_value(word: str) -> float | None:
+    """What a word adds to the number being read ("1,200", "seven", "forty", "forty-two"); None for a scale."""
+    if _DIGITS.match(word):
+        return float(word.replace(",", ""))
+    if word in UNITS:
+        return UNITS[word]
+    if word in TENS:
+        return TENS[word]
+    return _hyphenated(word)
 
 
 def _hyphenated(word: str) -> int | None:

@@ -47,7 +47,8 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 _NAME_PUNCT = re.compile(r"['’ʼ`\"]")
 _SPACES = re.compile(r"[\s\-–—]+")
 _CODE = re.compile(r"^[A-Z]{2,4}$")
-# Entity labels whose words are no place unless the whole entity is one ("Soviet Union", "Institute for the Study of War").
+# Entity labels whose words are no place unless the whole entity is one ("Soviet Union", "Institute for the Study
+# of War").
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
@@ -227,7 +228,8 @@ def _iso_admin1(country_code: str) -> dict[str, str]:
 
 
 def _same_stem(town: str, region: str) -> bool:
-    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending (-ska, -skaya)."""
+    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending (-ska,
+    -skaya)."""
     return town == region or (len(town) >= 4 and region.startswith(town) and len(region) - len(town) <= 5)
 
 
@@ -299,7 +301,8 @@ def _the_town(doc: Doc | Span, antecedent: Place) -> list[Place]:
     for tok in tokens:
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         if tok.lower_ in _cues("city_prefix") and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the" \
-                and tok.dep_ != "compound" and not (nxt is not None and (nxt.lower_ == "of" or nxt.pos_ in ("NOUN", "PROPN"))):
+                and tok.dep_ != "compound" \
+                and not (nxt is not None and (nxt.lower_ == "of" or nxt.pos_ in ("NOUN", "PROPN"))):
             return [replace(antecedent, name=tok.doc[tok.i - 1:tok.i + 1].text, start=tok.i - 1 - offset,
                             end=tok.i + 1 - offset)]
     return []
@@ -332,7 +335,8 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     covered = {t for p in places for t in range(p.start, p.end)}
     for ent in doc.ents:
         # "Ukrainian" is a people, whatever NER says.
-        if ent.label_ in ("GPE", "LOC", "FAC") and ent.text not in demonyms() and not any(t.i - offset in covered for t in ent):
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.text not in demonyms() \
+                and not any(t.i - offset in covered for t in ent):
             places.append(Place(ent.text, ent.text, "ner", None, None, 0, ent.start - offset, ent.end - offset))
     return sorted(places, key=lambda p: p.start)
 
@@ -407,7 +411,7 @@ def _is_list(doc: Doc, name: list[Token], region: GeoEntry, end: int) -> bool:
 
 def _blocked_tokens(doc: Doc | Span) -> set[int]:
     """Words of names that are no place: dates, and people or bodies unless the whole entity is a place name."""
-    blocked = set()
+    blocked: set[int] = set()
     for ent in doc.ents:
         if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)):
             blocked.update(t.i for t in ent)
@@ -438,9 +442,9 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
             return None
         precision = 2 if entry.kind == "city" and _near(doc, span[0]) else PRECISION[entry.kind]
         return _place(text, entry, start, end, precision)
-    if region_named(text):
-        return _place(text, _choose(region_named(text), hint), start, end, 3)
-    return None
+    regions = region_named(text)
+    entry = _choose(regions, hint) if regions else None
+    return None if entry is None else _place(text, entry, start, end, 3)
 
 
 def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
@@ -457,7 +461,8 @@ def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: 
 
 
 def _names_district(doc: Doc, last: Token) -> bool:
-    """The name runs on to "district": "Baraki Barak district", "Pul-e Khumri district", "Shigal wa Sheltan district"."""
+    """The name runs on to "district": "Baraki Barak district", "Pul-e Khumri district", "Shigal wa Sheltan
+    district"."""
     for tok in doc[last.i + 1:last.i + 1 + MAX_WORDS]:
         if tok.lower_ in _cues("district_suffix"):
             return True

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from transforms import vocab
+
+if TYPE_CHECKING:
+    from spacy.pipeline import AttributeRuler, Lemmatizer
 
 GATE = "parse_gate"
 UNIVERSAL_POS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN",
@@ -63,7 +67,8 @@ class SentenceGate:
     def __init__(self, language: Language):
         self.language = language
         self.singles, self.phrases = trigger_phrases()
-        lookups = language.get_pipe("lemmatizer").lookups
+        # get_pipe is typed as any pipe (a Doc -> Doc callable); these two are spaCy's own classes
+        lookups = cast("Lemmatizer", language.get_pipe("lemmatizer")).lookups
         rules, exceptions = lookups.get_table("lemma_rules", {}), lookups.get_table("lemma_exc", {})
         # (the rules, the exceptions) of each part of speech that lemmatizes beyond lowercasing
         self.tables = [(rules.get(pos.lower(), []), exceptions.get(pos.lower(), {}))
@@ -113,11 +118,8 @@ def _ruler_lemmas(language: Language) -> tuple[dict[str, set[str]], set[str]]:
     and those of patterns that name no word (they may fall on any word)."""
     by_word: dict[str, set[str]] = {}
     anywhere: set[str] = set()
-    if "attribute_ruler" not in language.pipe_names:
-        return by_word, anywhere
-    for pattern in language.get_pipe("attribute_ruler").patterns:
-        lemma = pattern["attrs"].get("LEMMA")
-        for tokens in pattern["patterns"] if lemma else ():
+    for lemma, token_patterns in _lemma_patterns(language):
+        for tokens in token_patterns:
             words = [w for spec in tokens for key in ("LOWER", "ORTH", "TEXT") if (w := spec.get(key)) is not None]
             named = [w for w in words for w in ([w] if isinstance(w, str) else w.get("IN", []))]
             if not named or any(not isinstance(w, (str, dict)) for w in words):
@@ -125,6 +127,17 @@ def _ruler_lemmas(language: Language) -> tuple[dict[str, set[str]], set[str]]:
             for word in named:
                 by_word.setdefault(word.lower(), set()).add(lemma.lower())
     return by_word, anywhere
+
+
+def _lemma_patterns(language: Language) -> Iterator[tuple[str, list[list[dict]]]]:
+    """The attribute ruler's patterns that set a lemma: the lemma, and the Matcher patterns it is set on."""
+    if "attribute_ruler" not in language.pipe_names:
+        return
+    # spaCy types a pattern as a dict of a union of its values' types; these two keys always hold these two types
+    for pattern in cast("AttributeRuler", language.get_pipe("attribute_ruler")).patterns:
+        lemma = cast(dict, pattern["attrs"]).get("LEMMA")
+        if lemma:
+            yield lemma, cast("list[list[dict]]", pattern["patterns"])
 
 
 @lru_cache(maxsize=2)

@@ -70,7 +70,7 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
         return {**summary, "loaded": loaded, "data_docs": None, "critical_failures": []}
 
     # Only now: Great Expectations takes seconds to import, and an hourly run that found nothing never needs it.
-    from transforms.validate import build_data_docs, validate
+    from transforms.validate import validate
 
     checked_articles = validate("articles", articles, run_id)
     good = checked_articles.passed[["article_id", "published_date"]]
@@ -168,7 +168,7 @@ def with_quarantine_ids(rows: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def _read_if_there(path: Path) -> pd.DataFrame:
+def _read_if_there(path: staging.Location) -> pd.DataFrame:
     return staging.read(path) if path.exists() else pd.DataFrame()
 
 

@@ -82,6 +82,12 @@ def _source(path: Path, number: int, entry) -> Source:
     if not isinstance(name, str) or not name.strip():
         raise SourcesError(f"{where}: needs a 'name'")
     where = f"{path}: source {name!r}"
+    feed, pages = _urls(where, entry)
+    return Source(name=name.strip(), feed=feed, pages=tuple(pages), **_politeness(where, entry))
+
+
+def _urls(where: str, entry: dict) -> tuple[str | None, list[str]]:
+    """A source's feed and pages: at least one, each an http(s) URL."""
     pages = entry.get("pages") or []
     if isinstance(pages, str) or not isinstance(pages, list):
         raise SourcesError(f"{where}: 'pages' is not a list of URLs")
@@ -91,7 +97,12 @@ def _source(path: Path, number: int, entry) -> Source:
     for url in ([feed] if feed is not None else []) + pages:
         if not isinstance(url, str) or urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc:
             raise SourcesError(f"{where}: not an http(s) URL: {url!r}")
-    values = {}
+    return feed, pages
+
+
+def _politeness(where: str, entry: dict) -> dict:
+    """A source's own politeness settings (the numbers and the user agent), checked."""
+    values: dict = {}
     for key, kind in _NUMBERS.items():
         if entry.get(key) is not None:
             value = entry[key]
@@ -103,4 +114,4 @@ def _source(path: Path, number: int, entry) -> Source:
         if not isinstance(entry["user_agent"], str) or not entry["user_agent"].strip():
             raise SourcesError(f"{where}: 'user_agent' must be a string")
         values["user_agent"] = entry["user_agent"].strip()
-    return Source(name=name.strip(), feed=feed, pages=tuple(pages), **values)
+    return values

@@ -14,7 +14,7 @@ import re
 import shutil
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, TypeVar, Union, overload
 
 import pandas as pd
 import pyarrow as pa
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from airflow.sdk import ObjectStoragePath
 
 Location = Union[Path, "ObjectStoragePath"]
+# One kind of path or the other, for functions that move a temporary file onto a target of the same kind
+# (tmp.replace(target)); their overloads take either kind, so callers holding a Location may call them.
+SameKind = TypeVar("SameKind", Path, "ObjectStoragePath")
 # What an extract task leaves in a batch folder, and its record of them (rows and hashes).
 EXTRACTED = (FIGURES, EVENTS, MENTIONS, EXTRACT_QUARANTINE)
 EXTRACTED_MANIFEST = "extracted.json"
@@ -75,7 +78,11 @@ def prune(staging: str | Path, keep_days: int) -> None:
             remove(manifest.parent)
 
 
-def write(df: pd.DataFrame, path: Location) -> Location:
+@overload
+def write(df: pd.DataFrame, path: Path) -> Path: ...
+@overload
+def write(df: pd.DataFrame, path: ObjectStoragePath) -> ObjectStoragePath: ...
+def write(df: pd.DataFrame, path: SameKind) -> SameKind:
     """Write atomically: a retried task never reads half a file (a rename locally, a finished upload on a store)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -133,7 +140,11 @@ def file_hash(path: Location) -> str:
         return hashlib.sha256(source.read()).hexdigest()
 
 
-def write_extracted_manifest(batch: Location) -> None:
+@overload
+def write_extracted_manifest(batch: Path) -> None: ...
+@overload
+def write_extracted_manifest(batch: ObjectStoragePath) -> None: ...
+def write_extracted_manifest(batch: SameKind) -> None:
     """What extraction wrote: publish refuses a batch whose files no longer match (an emptied or
     swapped file would otherwise publish as success, its articles never extracted again)."""
     files = {name: {"rows": _num_rows(batch / name), "sha256": file_hash(batch / name)} for name in EXTRACTED}

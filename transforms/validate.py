@@ -29,7 +29,7 @@ from pathlib import Path
 
 import great_expectations as gx
 import pandas as pd
-from great_expectations.core import ExpectationSuite, ExpectationSuiteValidationResult
+from great_expectations.core import ExpectationSuite, ExpectationSuiteValidationResult, ExpectationValidationResult
 from great_expectations.core.batch_definition import BatchDefinition
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import AbstractDataContext
@@ -123,7 +123,8 @@ def validate(table: str, df: pd.DataFrame, run_id: str) -> Validation:
     frame = _comparable(df)
     batch = _batch_definition(table).get_batch(batch_parameters={"dataframe": frame})
     report = batch.validate(_suite(table), result_format={"result_format": "COMPLETE"})
-    report.meta["validation_time"] = validated_at
+    # GX types validation_time as str, yet its own ValidationDefinition.run stores a datetime there as well
+    report.meta["validation_time"] = validated_at  # type: ignore[arg-type]
 
     reasons = _critical_reasons(report)
     failed_at = sorted(reasons)
@@ -159,12 +160,18 @@ def _critical_reasons(report: ExpectationSuiteValidationResult) -> dict[int, lis
     """
     reasons: dict[int, list[str]] = defaultdict(list)
     for result in report.results:
-        expectation = result.expectation_config.to_domain_obj()
+        expectation = _expectation(result)
         if expectation.severity != "critical":
             continue
         for position in result.result.get("unexpected_index_list") or []:
             reasons[position].append(expectation_name(expectation))
     return reasons
+
+
+def _expectation(result: ExpectationValidationResult) -> Expectation:
+    if result.expectation_config is None:
+        raise ValueError(f"GX returned a validation result without its expectation: {result}")
+    return result.expectation_config.to_domain_obj()
 
 
 def expectation_name(expectation: Expectation) -> str:
@@ -173,8 +180,10 @@ def expectation_name(expectation: Expectation) -> str:
     columns = [kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs]
     columns += kwargs.get("column_list", [])
     name = f"{expectation.expectation_type}({', '.join(columns)})"
-    # GX conditions read as SQL ("high IS NULL") through repr; their str is the pydantic dump.
-    return f"{name} where {expectation.row_condition!r}" if expectation.row_condition else name
+    # GX conditions read as SQL ("high IS NULL") through repr; their str is the pydantic dump. Table-level
+    # expectations have no row_condition field at all.
+    condition = getattr(expectation, "row_condition", None)
+    return f"{name} where {condition!r}" if condition else name
 
 
 def _results_frame(
@@ -182,7 +191,7 @@ def _results_frame(
 ) -> pd.DataFrame:
     rows = []
     for result in report.results:
-        expectation = result.expectation_config.to_domain_obj()
+        expectation = _expectation(result)
         rows.append({
             "run_id": run_id,
             "table_name": table,
@@ -218,7 +227,8 @@ def build_data_docs(
     context = _docs_context(docs_dir)
     identifiers = [_store_validation(context, run_id, v) for v in validations or []]
     suites = {ExpectationSuiteIdentifier(name=v.table) for v in validations or []}
-    context.build_data_docs(resource_identifiers=[*identifiers, *suites] or None)
+    # GX types the list as of one kind of key; each of its site sections takes the keys of its own kind from it
+    context.build_data_docs(resource_identifiers=[*identifiers, *suites] or None)  # type: ignore[arg-type]
     return write_report(docs_dir, warehouse)
 
 

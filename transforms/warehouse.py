@@ -142,7 +142,7 @@ class WarehouseLocked(RuntimeError):
 
 # DuckDB's own sandbox: no file but the warehouse, no ATTACH, no COPY TO, no extension, and the
 # settings frozen so that the SQL run cannot lift them.
-SANDBOX = {"enable_external_access": False, "lock_configuration": True}
+SANDBOX: dict[str, str | bool | int | float | list[str]] = {"enable_external_access": False, "lock_configuration": True}
 
 
 def connect(path: Path, read_only: bool = False, wait_seconds: float | None = None,
