@@ -40,15 +40,34 @@ def test_help_and_sql_import_neither_spacy_nor_gx(workspace):
     assert "duckdb" in sql_modules and not sql_modules & {*HEAVY, "pandas"}
 
 
+def _env(workspace) -> dict:
+    return {k: str(getattr(workspace, k.split("_", 1)[1].lower())) for k in
+            ("WARLEDGER_LANDING", "WARLEDGER_WAREHOUSE", "WARLEDGER_STAGING", "WARLEDGER_DOCS")}
+
+
 def test_ingest_task_and_an_empty_publish_import_neither_spacy_nor_gx(workspace):
     """What the DAG's ingest task runs, then a run that finds nothing new: no model, no GX."""
-    env = {k: str(getattr(workspace, k.split("_", 1)[1].lower())) for k in
-           ("WARLEDGER_LANDING", "WARLEDGER_WAREHOUSE", "WARLEDGER_STAGING", "WARLEDGER_DOCS")}
+    env = _env(workspace)
     modules = _modules_after(
         "from pathlib import Path\nfrom transforms.config import settings\nfrom transforms.pipeline import stage\n"
         "from transforms.publish import publish_run\ncfg = settings()\n"
         "assert stage(cfg.landing, cfg, 'empty') == []\npublish_run(cfg, 'empty')", env)
     assert "transforms.pipeline" in modules and not modules & set(HEAVY)
+
+
+def test_nothing_new_is_decided_without_pandas_or_a_run_folder(workspace):
+    """The DAG's ingest asks this first: with no unread file it skips the run before pandas is imported."""
+    import shutil
+
+    from transforms.pipeline import RunOptions, nothing_new
+
+    modules = _modules_after("from transforms.config import settings\nfrom transforms.pipeline import nothing_new\n"
+                             "cfg = settings()\nassert 'nothing new' in nothing_new(cfg.landing, cfg)", _env(workspace))
+    assert "transforms.pipeline" in modules and not modules & {*HEAVY, "pandas", "pyarrow"}
+    assert not workspace.staging.exists() and not workspace.warehouse.exists()
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / SAMPLE_ARTICLE.name)
+    assert nothing_new(workspace.landing, workspace) is None                    # never read: stage it
+    assert nothing_new(workspace.landing, workspace, RunOptions(reprocess=True)) is None
 
 
 def test_sentences_without_a_trigger_word_yield_nothing():
