@@ -41,6 +41,9 @@ Runs hourly, and whenever the asset `warledger_landing` is updated.
    `warledger_warehouse`. A critical expectation failing as a whole stops the
    publish (the task fails, naming it); warnings are recorded and the rows load.
 
+A run that finds no new file shows all three tasks **skipped**: ingest says why in its log,
+and the warehouse and its asset are left alone.
+
 Re-running a run changes nothing; a failed publish leaves the warehouse as it was.
 
 **Manual runs and backfills** (Trigger DAG w/ config): `input` reads another file or
@@ -78,13 +81,20 @@ change of the extraction rules), replacing their figures.
 def warledger():
     @task
     def ingest() -> list[str]:
+        from airflow.sdk.exceptions import AirflowSkipException
+
         from transforms.config import settings
-        from transforms.pipeline import RunOptions, dag_input, stage
+        from transforms.pipeline import RunOptions, dag_input, nothing_new, stage
 
         context = get_current_context()
         cfg = settings()
         params = context["params"]
-        return stage(dag_input(params["input"], cfg), cfg, context["run_id"], RunOptions.from_params(params))
+        path, options = dag_input(params["input"], cfg), RunOptions.from_params(params)
+        if reason := nothing_new(path, cfg, options):
+            # Skipped, so extract and publish are skipped by their trigger rules without starting a
+            # process: an hourly run that finds nothing costs one short task.
+            raise AirflowSkipException(reason)
+        return stage(path, cfg, context["run_id"], options)
 
     @task
     def extract(batch_dir: str) -> str:
@@ -93,7 +103,9 @@ def warledger():
 
         return extract_batch(batch_dir, settings().spacy_model)
 
-    @task(multiple_outputs=True, pool=WAREHOUSE_POOL, trigger_rule="none_failed", outlets=[WAREHOUSE])
+    # Runs when ingest staged something, even no batch (files to record as read, quarantined records):
+    # extract mapped over no batch is skipped, and ingest is then its one success.
+    @task(multiple_outputs=True, pool=WAREHOUSE_POOL, trigger_rule="none_failed_min_one_success", outlets=[WAREHOUSE])
     def publish() -> dict:
         from airflow.sdk.exceptions import AirflowFailException
 
@@ -111,7 +123,9 @@ def warledger():
         context["outlet_events"][WAREHOUSE].extra = {"run_id": context["run_id"], "loaded": summary["loaded"]}
         return summary
 
-    extract.expand(batch_dir=ingest()) >> publish()
+    staged, published = ingest(), publish()
+    extract.expand(batch_dir=staged) >> published
+    staged >> published
 
 
 warledger()

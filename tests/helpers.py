@@ -1,11 +1,18 @@
-"""Helpers shared by several test modules: rows like the pipeline makes, and the report page read as data."""
+"""Helpers shared by several test modules: rows like the pipeline makes, the report page read as data, and
+what a fresh interpreter imports."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pandas as pd
+
+from conftest import REPO
 
 SLOVIANSK = "At least six people have died and 15 were injured in Sloviansk on Sunday"
 
@@ -69,3 +76,16 @@ class Report(HTMLParser):
     def row(self, run: str, table: str, expectation: str) -> dict:
         row = next(r for r in self.runs[run]["tables"][table]["rows"] if r[0] == expectation)
         return dict(zip(["expectation", "severity", "result", "rows", "unexpected", "percent", "values"], row))
+
+
+# What an empty or a cheap run must never import: the model, GX, and the modules that load them.
+HEAVY = ("spacy", "great_expectations", "transforms.extract", "transforms.validate")
+
+
+def modules_after(code: str, env: dict | None = None) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code`` (which may not print)."""
+    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-2000:]}"
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))

@@ -118,9 +118,10 @@ def test_a_publication_date_before_1900_or_after_tomorrow_is_quarantined(tmp_pat
 
 def _as_nobody(code: str, folder: Path) -> dict:
     """Run ``code`` in a child that cannot read a chmod-000 file: root reads anything, so a root child
-    imports what it needs, then becomes the user nobody."""
+    imports what it needs (``_strptime`` too: ingest no longer imports pandas, which loaded it), then
+    becomes the user nobody."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    drop = ("import encodings.utf_8_sig, spacy, transforms.ingest, os\n"
+    drop = ("import encodings.utf_8_sig, _strptime, spacy, transforms.ingest, os\n"
             "if os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n")
     done = subprocess.run([sys.executable, "-c", drop + code], env=env, capture_output=True, text=True,
                           cwd=folder, timeout=120)

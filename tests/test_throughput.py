@@ -4,53 +4,60 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
 from itertools import islice
 
 import pytest
 
-from conftest import CORPUS, REPO, SAMPLE_ARTICLE
+from conftest import CORPUS, SAMPLE_ARTICLE
+from helpers import HEAVY, modules_after
 from transforms.config import settings
 
-HEAVY = ("spacy", "great_expectations", "transforms.extract", "transforms.validate")
 MODEL = settings().spacy_model
 
 
-def _modules_after(code: str, env: dict | None = None) -> set[str]:
-    """The modules a fresh interpreter holds after running ``code`` (which may not print)."""
-    probe = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO,
-                          env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
-    assert done.returncode == 0, f"exit {done.returncode}: {done.stderr[-2000:]}"
-    return set(json.loads(done.stdout.strip().splitlines()[-1]))
-
-
 def test_help_and_sql_import_neither_spacy_nor_gx(workspace):
-    help_modules = _modules_after(
+    help_modules = modules_after(
         "import contextlib, io\nfrom transforms import cli\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit): cli.main(['--help'])")
     assert not help_modules & {*HEAVY, "duckdb", "pandas"}
     import duckdb
 
     duckdb.connect(str(workspace.warehouse)).close()
-    sql_modules = _modules_after(
+    sql_modules = modules_after(
         "import contextlib, io\nfrom transforms import cli\n"
         "with contextlib.redirect_stdout(io.StringIO()): "
         f"cli.main(['sql', 'SELECT 42', '--warehouse', {str(workspace.warehouse)!r}])")
     assert "duckdb" in sql_modules and not sql_modules & {*HEAVY, "pandas"}
 
 
+def _env(workspace) -> dict:
+    return {k: str(getattr(workspace, k.split("_", 1)[1].lower())) for k in
+            ("WARLEDGER_LANDING", "WARLEDGER_WAREHOUSE", "WARLEDGER_STAGING", "WARLEDGER_DOCS")}
+
+
 def test_ingest_task_and_an_empty_publish_import_neither_spacy_nor_gx(workspace):
     """What the DAG's ingest task runs, then a run that finds nothing new: no model, no GX."""
-    env = {k: str(getattr(workspace, k.split("_", 1)[1].lower())) for k in
-           ("WARLEDGER_LANDING", "WARLEDGER_WAREHOUSE", "WARLEDGER_STAGING", "WARLEDGER_DOCS")}
-    modules = _modules_after(
+    env = _env(workspace)
+    modules = modules_after(
         "from pathlib import Path\nfrom transforms.config import settings\nfrom transforms.pipeline import stage\n"
         "from transforms.publish import publish_run\ncfg = settings()\n"
         "assert stage(cfg.landing, cfg, 'empty') == []\npublish_run(cfg, 'empty')", env)
     assert "transforms.pipeline" in modules and not modules & set(HEAVY)
+
+
+def test_nothing_new_is_decided_without_pandas_or_a_run_folder(workspace):
+    """The DAG's ingest asks this first: with no unread file it skips the run before pandas is imported."""
+    import shutil
+
+    from transforms.pipeline import RunOptions, nothing_new
+
+    modules = modules_after("from transforms.config import settings\nfrom transforms.pipeline import nothing_new\n"
+                             "cfg = settings()\nassert 'nothing new' in nothing_new(cfg.landing, cfg)", _env(workspace))
+    assert "transforms.pipeline" in modules and not modules & {*HEAVY, "pandas", "pyarrow"}
+    assert not workspace.staging.exists() and not workspace.warehouse.exists()
+    shutil.copy(SAMPLE_ARTICLE, workspace.landing / SAMPLE_ARTICLE.name)
+    assert nothing_new(workspace.landing, workspace) is None                    # never read: stage it
+    assert nothing_new(workspace.landing, workspace, RunOptions(reprocess=True)) is None
 
 
 def test_sentences_without_a_trigger_word_yield_nothing():

@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
-
-import pandas as pd
 
 from transforms import pages
 from transforms.dates import dateline_date
 from transforms.fetch import FAILURES_SUFFIX, failure_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LINE_SUFFIXES = {".txt"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -62,9 +64,13 @@ class Ingested:
     versions: list[dict] = field(default_factory=list)
 
     def versions_frame(self) -> pd.DataFrame:
+        import pandas as pd  # only for what is read: a run that finds nothing new never needs it
+
         return pd.DataFrame(self.versions, columns=ARTICLE_COLUMNS)
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        import pandas as pd
+
         return (
             pd.DataFrame(self.articles, columns=ARTICLE_COLUMNS),
             pd.DataFrame(self.sentences, columns=SENTENCE_COLUMNS),

@@ -8,13 +8,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from transforms import staging, warehouse
+from transforms import warehouse
 from transforms.config import Settings
-from transforms.ingest import file_digest, ingest_files, landing_files, quarantine_row, supported
-from transforms.publish import publish_run, with_quarantine_ids
+from transforms.ingest import file_digest, landing_files, quarantine_row, supported
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,21 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     Files already read (same path, same bytes) are skipped; the run folder is rebuilt
     from scratch, so a retried or re-run task stages the same thing.
     """
+    import pandas as pd
+
+    from transforms import staging
+    from transforms.ingest import ingest_files
+    from transforms.publish import with_quarantine_ids
+
     staging.prune(cfg.staging, cfg.staging_keep_days)
     folder = staging.run_dir(cfg.staging, run_id)
     staging.remove(folder)
     folder.mkdir(parents=True)
 
     found, outside = _inside_roots(landing_files(Path(input_path)), (*cfg.input_roots, Path(input_path).resolve()))
-    files = pd.DataFrame([{"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb),
-                           "size_bytes": f.stat().st_size} for f in found],
-                         columns=["path", "content_hash", "size_bytes"])
     known = warehouse.existing_keys(cfg.warehouse)
-    if not options.reprocess:
-        files = _without(files, ["path", "content_hash"], known.files)
+    files = pd.DataFrame(_unread(found, cfg, set() if options.reprocess else known.files),
+                         columns=["path", "content_hash", "size_bytes"])
     ingested = ingest_files([Path(p) for p in files["path"]], cfg.max_file_mb,
                             max_sentence_chars=cfg.max_sentence_chars)
     ingested.quarantine += outside
@@ -83,6 +87,29 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     staging.write(read.iloc[0:0] if options.backfill else read, folder / staging.LANDING_FILES)
     (folder / staging.MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
     return staging.write_batches(articles, sentences, folder, cfg.batch_size)
+
+
+def nothing_new(input_path: Path, cfg: Settings, options: RunOptions = RunOptions()) -> str | None:
+    """Why a run would stage and publish nothing (every file read before, same path and bytes), or None.
+
+    It hashes the files and reads the warehouse's list of read files, with neither pandas nor a
+    run folder, so that an hourly run finding nothing stops within a second or two. A symlink
+    leading outside the roots, or an unsupported file (never marked as read), leaves the decision
+    to ``stage``, which knows its quarantine row.
+    """
+    if options.reprocess:
+        return None
+    found, outside = _inside_roots(landing_files(Path(input_path)), (*cfg.input_roots, Path(input_path).resolve()))
+    if outside or _unread(found, cfg, warehouse.existing_keys(cfg.warehouse).files):
+        return None
+    return f"nothing new in {input_path}: {len(found)} file(s), each read before (same path, same bytes)"
+
+
+def _unread(found: list[Path], cfg: Settings, read: set[tuple]) -> list[dict]:
+    """Each file's path, content hash and size, without the files already ``read`` (same path, same hash)."""
+    files = ({"path": str(f), "content_hash": file_digest(f, cfg.max_file_mb), "size_bytes": f.stat().st_size}
+             for f in found)
+    return [f for f in files if (f["path"], f["content_hash"]) not in read]
 
 
 class InputOutsideRoots(ValueError):
@@ -116,6 +143,8 @@ def _inside_roots(files: list[Path], roots: tuple[Path, ...]) -> tuple[list[Path
 
 def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.DataFrame:
     """The rows whose values in ``columns`` are not among ``keys``."""
+    import pandas as pd
+
     known = [tuple(row) in keys for row in frame[columns].itertuples(index=False)]
     return frame[~pd.Series(known, index=frame.index, dtype=bool)]
 
@@ -124,6 +153,7 @@ def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunO
         progress: Callable[[list[str]], Iterable[str]] = iter) -> dict:
     """The whole path without Airflow: stage, extract each batch (through ``progress``, e.g. a bar), publish."""
     from transforms.extract import extract_batch  # spaCy: only when there is something to read
+    from transforms.publish import publish_run
 
     for batch in progress(stage(input_path, cfg, run_id, options)):
         extract_batch(batch, cfg.spacy_model)
