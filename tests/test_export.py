@@ -79,12 +79,9 @@ def test_csv_and_parquet_exports_hold_the_table(loaded, tmp_path):
         assert sorted(r["event_id"] for r in csv.DictReader(fh)) == [e["event_id"] for e in events]
     assert main(["export", "incident_casualties", "--format", "parquet", "--out", str(tmp_path / "c.parquet"),
                  "--warehouse", str(loaded)]) == 0
-    con = duckdb.connect()
-    try:
+    with duckdb.connect() as con:
         back = con.execute(f"SELECT category, attributions[1].attributed_to FROM '{tmp_path / 'c.parquet'}' "
                            "ORDER BY ALL").fetchall()
-    finally:
-        con.close()
     assert ("injured", "Tetiana Tiurina") in back
 
 

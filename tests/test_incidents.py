@@ -105,11 +105,8 @@ def test_rebuilding_gives_the_same_ids_and_rows(strikes):
 
     published = snapshot()
     for _ in range(2):
-        con = warehouse.connect(path)
-        try:
+        with warehouse.connect(path) as con:
             counts = incidents.rebuild(con)
-        finally:
-            con.close()
         assert snapshot() == published
     assert counts == {t: len(published[t]) for t in tables} and counts["incidents"] > 0
 
@@ -135,8 +132,7 @@ def test_grouping_rules_on_hand_made_events(tmp_path):
     events = pd.DataFrame(EVENTS, columns=["event_id", "article_id", "event_type", "location_name", "geonameid",
                                            "admin1", "geo_precision", "event_date", "date_precision"])
     events["event_date"] = pd.to_datetime(events["event_date"]).dt.date
-    con = warehouse.connect(tmp_path / "w.duckdb")
-    try:
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
         con.register("hand", events)
         con.execute("""
             INSERT INTO articles BY NAME
@@ -149,8 +145,6 @@ def test_grouping_rules_on_hand_made_events(tmp_path):
         incidents.rebuild(con)
         groups = con.execute("SELECT list(member_id ORDER BY member_id) FROM incident_members "
                              "GROUP BY incident_id ORDER BY 1").fetchall()
-    finally:
-        con.close()
     assert [g[0] for g in groups] == [
         ["air-d", "missile-b", "region-f", "shell-a"],
         ["arrest-c"],

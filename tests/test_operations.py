@@ -121,7 +121,7 @@ def test_publish_waits_for_a_reader_to_let_go(workspace):
         result = run(workspace.landing, workspace, "run-2")
     finally:
         holder.wait(timeout=30)
-    assert result["loaded"]["articles"] == 2
+    assert result.loaded["articles"] == 2
 
 
 def test_backfill_by_date_reads_only_that_range_and_does_not_mark_files_read(workspace):
@@ -144,7 +144,7 @@ def test_reprocess_re_extracts_known_articles_without_new_versions(workspace):
     run(workspace.landing, workspace, "run-1")
     before = query(workspace.warehouse, "SELECT * EXCLUDE (run_id) FROM casualty_figures ORDER BY ALL")
     summary = run(workspace.landing, workspace, "run-2", RunOptions(reprocess=True))
-    assert summary["articles_read"] == 1
+    assert summary.articles_read == 1
     assert query(workspace.warehouse, "SELECT * EXCLUDE (run_id) FROM casualty_figures ORDER BY ALL") == before
     assert query(workspace.warehouse, "SELECT version, run_id FROM articles") == [{"version": 1, "run_id": "run-2"}]
     assert query(workspace.warehouse, "SELECT count(*) AS n FROM article_versions")[0]["n"] == 1
@@ -180,7 +180,7 @@ def test_a_run_of_only_bad_files_quarantines_them(workspace):
     (workspace.landing / "empty.txt").write_text("")
     (workspace.landing / "feed.jsonl").write_text("not json\n")
     summary = run(workspace.landing, workspace, "run-1")
-    assert summary["loaded"]["quarantine"] == 2 and summary["loaded"]["articles"] == 0
+    assert summary.loaded["quarantine"] == 2 and summary.loaded["articles"] == 0
 
 
 def test_publish_refuses_a_batch_that_was_not_extracted(workspace):

@@ -316,7 +316,7 @@ def test_publish_refuses_a_batch_whose_files_do_not_match_the_extract_manifest(w
     with pytest.raises(RuntimeError, match="hash"):
         publish_run(workspace, "run-1")
     extract_batch(batch, workspace.spacy_model)
-    assert publish_run(workspace, "run-1")["loaded"]["casualty_figures"] == 5
+    assert publish_run(workspace, "run-1").loaded["casualty_figures"] == 5
 
 
 def test_a_report_that_cannot_be_written_is_logged_and_rebuilt_at_the_next_publish(workspace, caplog):
@@ -328,7 +328,7 @@ def test_a_report_that_cannot_be_written_is_logged_and_rebuilt_at_the_next_publi
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
     with caplog.at_level("WARNING"):
         summary = run(workspace.landing, workspace, "run-1")
-    assert summary["loaded"]["articles"] == 1 and summary["data_docs"] is None
+    assert summary.loaded["articles"] == 1 and summary.data_docs is None
     assert any("report.html" in r.getMessage() and "No space left on device" in r.getMessage()
                for r in caplog.records), caplog.text
     report.unlink()
@@ -427,16 +427,13 @@ def test_warledger_sql_cannot_attach_read_or_write_files(workspace, tmp_path):
     done = warledger("sql", attack, "--warehouse", wh)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Permission Error" in done.stderr, done.stderr
-    con = warehouse.connect(workspace.warehouse, sandboxed=True)
-    try:
+    with warehouse.connect(workspace.warehouse, sandboxed=True) as con:
         for sql in (attack, "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_text('/etc/hostname')",
                     f"COPY (SELECT 'import os') TO '{target}'", "SET enable_external_access = true",
                     "SET lock_configuration = false", "INSTALL httpfs", "DETACH warehouse",
                     "DELETE FROM casualty_figures"):
             with pytest.raises(duckdb.Error):
                 con.execute(sql)
-    finally:
-        con.close()
     assert not (tmp_path / "x.duckdb").exists() and not target.exists()
     assert query(workspace.warehouse, "SELECT count(*) AS n FROM casualty_figures")[0]["n"] == 5
     ok = warledger("sql", "SELECT count(*) AS n FROM casualty_figures", "--warehouse", wh)

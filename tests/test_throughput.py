@@ -136,7 +136,7 @@ def test_staging_through_object_storage_by_url(workspace, tmp_path, gold):
     folder = staging.run_dir(cfg.staging, "by_url")
     assert isinstance(folder, ObjectStoragePath)
     result = run(SAMPLE_ARTICLE, cfg, "by_url")
-    assert result["loaded"]["casualty_figures"] == len(gold["casualty_figures"])
+    assert result.loaded["casualty_figures"] == len(gold["casualty_figures"])
     # the run folder is the run id's slug and a hash of it, under the URL's path
     assert folder.name.startswith("by_url.") and folder.path.startswith(str(tmp_path / "shared-staging"))
     assert (tmp_path / "shared-staging" / folder.name / "batch_00000" / staging.FIGURES).exists()

@@ -127,7 +127,7 @@ def run_stages(input_path: Path, cfg: Settings, bare: bool = True) -> Result:
     clock = Clock()
     summary = publish_run(cfg, "bench")
     publish = clock.lap()
-    result.counts["rows_loaded"] = sum(summary["loaded"].values())
+    result.counts["rows_loaded"] = sum(summary.loaded.values())
     # The DAG file sits beside the package in a checkout (not in a wheel): measure what it would run.
     result.empty_run = empty_run(input_path, cfg) if DAG_FILE.exists() else None
     laps = {"ingest": ingest, "extract": extract, "publish": publish}

@@ -120,14 +120,12 @@ def _sql(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
 
     from transforms import warehouse
 
-    con = warehouse.connect(cfg.warehouse, sandboxed=True)
-    try:
-        con.sql(args.query).show(max_width=160, max_rows=args.max_rows)
-    except duckdb.Error as err:
-        print(f"error: {one_line(err)}", file=sys.stderr)
-        return 1
-    finally:
-        con.close()
+    with warehouse.connect(cfg.warehouse, sandboxed=True) as con:
+        try:
+            con.sql(args.query).show(max_width=160, max_rows=args.max_rows)
+        except duckdb.Error as err:
+            print(f"error: {one_line(err)}", file=sys.stderr)
+            return 1
     return 0
 
 
@@ -162,11 +160,11 @@ def _run(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
     except DataQualityError as err:
         print(err, file=sys.stderr)
         return 1
-    loaded = result["loaded"]
-    print(f"run {run_id}: read {result['articles_read']} new article(s) from {source}")
+    loaded = result.loaded
+    print(f"run {run_id}: read {result.articles_read} new article(s) from {source}")
     print(f"  loaded: {loaded['articles']} article(s), {loaded['sentences']} sentence(s), "
           f"{loaded['casualty_figures']} casualty figure(s), {loaded['quarantine']} quarantined record(s)")
-    for failure in result.get("critical_failures") or []:
+    for failure in result.critical_failures:
         print(f"  failed expectation: {failure}")
     print(summary(cfg))
     return 0
@@ -186,11 +184,8 @@ def summary(cfg: config.Settings) -> str:
 
     lines = [f"warehouse: {cfg.warehouse}"]
     if cfg.warehouse.exists():
-        con = warehouse.connect(cfg.warehouse, read_only=True)
-        try:
+        with warehouse.connect(cfg.warehouse, read_only=True) as con:
             counts = warehouse.counts(con)
-        finally:
-            con.close()
         lines.append("  " + ", ".join(f"{t}: {n}" for t, n in counts.items()))
     else:
         lines.append("  (not created yet)")

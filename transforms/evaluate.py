@@ -136,8 +136,7 @@ def _names_place(name: str | None, gold: str | None) -> bool:
 def _where_and_when(path: Path) -> dict[str | None, dict]:
     """Per article: the earliest day of its events and event-scope figures, and its province
     (the region its events and figures name most, ties to the earliest)."""
-    con = warehouse.connect(path, read_only=True)
-    try:
+    with warehouse.connect(path, read_only=True) as con:
         rows = con.execute("""
             WITH spots AS (
                 SELECT article_id, event_date, lower(admin1_name) AS province FROM events
@@ -153,8 +152,6 @@ def _where_and_when(path: Path) -> dict[str | None, dict]:
                     FROM provinces p WHERE p.article_id = s.article_id) AS province
             FROM spots s GROUP BY s.article_id
         """).fetchall()
-    finally:
-        con.close()
     return {a: {"first_day": day, "province": province} for a, day, province in rows}
 
 
@@ -168,11 +165,8 @@ def _article_id(record: dict) -> str | None:
 def _article_casualties(path: Path) -> dict[tuple[str | None, str], int]:
     """Per article and category, the number; keyed by ``str | None`` as ``_article_id`` is, so that a gold
     record whose text does not parse looks up nothing."""
-    con = warehouse.connect(path, read_only=True)
-    try:
+    with warehouse.connect(path, read_only=True) as con:
         rows = con.execute("SELECT article_id, category, coalesce(low, high, 0) FROM article_casualties").fetchall()
-    finally:
-        con.close()
     return {(a, c): n for a, c, n in rows}
 
 
@@ -203,11 +197,8 @@ def _score_figures(gold: dict, path: Path) -> dict:
 
 def _score_events(gold: list[dict], path: Path) -> dict:
     """Events matched one-to-one on (type, place, day); a gold list of places is one event at each."""
-    con = warehouse.connect(path, read_only=True)
-    try:
+    with warehouse.connect(path, read_only=True) as con:
         rows = con.execute("SELECT event_type, location_name, geonameid, event_date FROM events").fetchall()
-    finally:
-        con.close()
     wanted = [(g["type"], place, g["event_date"])
               for g in gold for place in (g["location"] if isinstance(g["location"], list) else [g["location"]])]
     unmatched = list(wanted)

@@ -29,8 +29,7 @@ def export(warehouse_path: Path, table: str, fmt: str, out: Path) -> int:
     """Write ``table`` to ``out`` in ``fmt``; return the number of rows (features) written."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-    con = warehouse.connect(warehouse_path, read_only=True)
-    try:
+    with warehouse.connect(warehouse_path, read_only=True) as con:
         columns = _columns(con, table)
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -39,8 +38,6 @@ def export(warehouse_path: Path, table: str, fmt: str, out: Path) -> int:
         options = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT parquet"
         con.execute(f'COPY (SELECT * FROM "{table}") TO \'{_literal(out)}\' ({options})')
         return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
-    finally:
-        con.close()
 
 
 def _columns(con, table: str) -> list[str]:

@@ -33,15 +33,12 @@ class Sections:
 
 def sections(warehouse_path: Path, basemap: Path) -> Sections:
     """The report's sections from the warehouse, opened read-only."""
-    con = warehouse.connect(warehouse_path, read_only=True)
-    try:
+    with warehouse.connect(warehouse_path, read_only=True) as con:
         dropped = _frame(con, DROPPED)
         status = _status(dropped)
         plots = [_casualties_plot(_frame(con, CASUALTIES_BY_DAY)), _events_plot(_frame(con, EVENTS_BY_WEEK)),
                  _map(_frame(con, MAP_POINTS), basemap)]
         incidents = _top_incidents(_frame(con, TOP), _frame(con, TOP_REPORTS))
-    finally:
-        con.close()
     geo = _geo_assets(basemap)
     divs = [pio.to_html(fig, full_html=False, include_plotlyjs=i == 0, config=PLOT_CONFIG, div_id=f"plot-{name}")
             for i, (name, fig) in enumerate(plots)]

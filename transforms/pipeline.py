@@ -17,6 +17,8 @@ from transforms.ingest import file_digest, landing_files, quarantine_row, suppor
 if TYPE_CHECKING:
     import pandas as pd
 
+    from transforms.publish import RunSummary
+
 
 @dataclass(frozen=True)
 class RunOptions:
@@ -150,7 +152,7 @@ def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.Da
 
 
 def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions(),
-        progress: Callable[[list[str]], Iterable[str]] = iter) -> dict:
+        progress: Callable[[list[str]], Iterable[str]] = iter) -> RunSummary:
     """The whole path without Airflow: stage, extract each batch (through ``progress``, e.g. a bar), publish."""
     from transforms.extract import extract_batch  # spaCy: only when there is something to read
     from transforms.publish import publish_run

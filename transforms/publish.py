@@ -9,6 +9,7 @@ kept in dq_results and the Data Docs, and DataQualityError names the expectation
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from datetime import datetime, timezone
@@ -32,7 +33,27 @@ class DataQualityError(RuntimeError):
     """A critical expectation failed: the publish stopped and the warehouse is unchanged."""
 
 
-def publish_run(cfg: Settings, run_id: str) -> dict:
+@dataclasses.dataclass(frozen=True)
+class RunSummary:
+    """What one publish read, set aside and loaded; ``loaded`` is the rows added per warehouse table."""
+
+    run_id: str
+    warehouse: str
+    articles_read: int
+    figures_read: int
+    events_read: int
+    ingest_quarantined: int
+    loaded: dict[str, int]
+    data_docs: str | None = None
+    validation_quarantined: int = 0
+    critical_failures: list[str] = dataclasses.field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain JSON-able values, for XCom."""
+        return dataclasses.asdict(self)
+
+
+def publish_run(cfg: Settings, run_id: str) -> RunSummary:
     """Publish the run folder that ``pipeline.stage`` made for ``run_id``, with the options it recorded."""
     folder = staging.run_dir(cfg.staging, run_id)
     manifest = json.loads((folder / staging.MANIFEST).read_text())
@@ -41,7 +62,7 @@ def publish_run(cfg: Settings, run_id: str) -> dict:
 
 
 def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, replace: bool = False,
-            min_bad_rows: int = 1) -> dict:
+            min_bad_rows: int = 1) -> RunSummary:
     """Validate and load everything staged under ``run_folder``; return the run's summary."""
     folder = staging.location(run_folder)
     batches = sorted(str(p) for p in folder.glob("batch_*") if p.is_dir())
@@ -61,13 +82,13 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     files = _read_if_there(folder / staging.LANDING_FILES)
     versions = _or_empty(_read_if_there(folder / staging.VERSIONS), ARTICLE_COLUMNS)
 
-    summary = {"run_id": run_id, "warehouse": str(warehouse_path), "articles_read": len(articles),
-               "figures_read": len(figures), "events_read": len(events), "ingest_quarantined": len(quarantine)}
+    read = RunSummary(run_id, str(warehouse_path), articles_read=len(articles), figures_read=len(figures),
+                      events_read=len(events), ingest_quarantined=len(quarantine), loaded={})
     if articles.empty and quarantine.empty:
         # Nothing new: record the files as read, validate nothing, add no row.
         loaded = warehouse.merge(warehouse_path, run_id, warehouse.Rows(articles, sentences, quarantine=quarantine),
                                  pd.DataFrame(), files) if len(files) else {t: 0 for t in warehouse.TABLES}
-        return {**summary, "loaded": loaded, "data_docs": None, "critical_failures": []}
+        return dataclasses.replace(read, loaded=loaded)
 
     # Only now: Great Expectations takes seconds to import, and an hourly run that found nothing never needs it.
     from transforms.validate import validate
@@ -123,8 +144,8 @@ def publish(run_folder: str, warehouse_path: Path, docs_dir: Path, run_id: str, 
     loaded = warehouse.merge(warehouse_path, run_id, rows, dq, files, replace=replace)
     # After the commit: the report never shows a run the warehouse does not hold.
     docs = _rebuild_report(Path(docs_dir), run_id, checks, warehouse_path)
-    return {**summary, "validation_quarantined": len(rejected) - len(quarantine),
-            "critical_failures": [], "loaded": loaded, "data_docs": docs and str(docs)}
+    return dataclasses.replace(read, validation_quarantined=len(rejected) - len(quarantine), loaded=loaded,
+                               data_docs=str(docs) if docs else None)
 
 
 def _check_extracted(run_id: str, batches: list[str]) -> None:

@@ -65,12 +65,9 @@ class Known(NamedTuple):
 @lru_cache(maxsize=None)
 def columns(table: str) -> list[str]:
     """A table's columns in DDL order, less the run_id that loading adds: the DDL is their one source."""
-    con = duckdb.connect()
-    try:
+    with duckdb.connect() as con:
         con.execute(schema())
         return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "run_id"]
-    finally:
-        con.close()
 
 
 @lru_cache(maxsize=None)
@@ -127,13 +124,10 @@ def _quoted(text: str) -> str:
 
 def rows(path: Path, sql: str) -> list[dict]:
     """A query's rows as dicts, on a read-only connection (readers never block the publish for long)."""
-    con = connect(path, read_only=True)
-    try:
+    with connect(path, read_only=True) as con:
         cur = con.execute(sql)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
-    finally:
-        con.close()
 
 
 class WarehouseLocked(RuntimeError):
@@ -181,8 +175,7 @@ def existing_keys(path: Path) -> Known:
     """What is already loaded; nothing before the first load."""
     if not Path(path).exists():
         return Known(set(), set(), set())
-    con = connect(path, read_only=True)
-    try:
+    with connect(path, read_only=True) as con:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
         def rows(table: str, sql: str) -> list[tuple]:
@@ -193,8 +186,6 @@ def existing_keys(path: Path) -> Known:
             {r[0] for r in rows("quarantine", "SELECT quarantine_id FROM quarantine")},
             set(rows("landing_files", "SELECT path, content_hash FROM landing_files")),
         )
-    finally:
-        con.close()
 
 
 def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
@@ -205,8 +196,7 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
     version's sentences and figures; every version stays in article_versions.
     With ``replace`` (a reprocessing run) known articles are replaced as well.
     """
-    con = connect(path)
-    try:
+    with connect(path) as con:
         before = counts(con)
         con.begin()
         try:
@@ -233,8 +223,6 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
             raise
         after = counts(con)
         return {t: after[t] - before[t] for t in TABLES}
-    finally:
-        con.close()
 
 
 def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
@@ -318,11 +306,8 @@ def record_results(con, dq_results: pd.DataFrame) -> None:
 
 def record_failed_validation(path: Path, dq_results: pd.DataFrame) -> None:
     """A stopped publish loads nothing but its validation results, so the failure stays visible."""
-    con = connect(path)
-    try:
+    with connect(path) as con:
         record_results(con, dq_results)
-    finally:
-        con.close()
 
 
 def counts(con) -> dict[str, int]:
