@@ -58,7 +58,7 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     staging.remove(folder)
     folder.mkdir(parents=True)
 
-    found, outside = _inside_roots(landing_files(Path(input_path)), (*cfg.input_roots, Path(input_path).resolve()))
+    found, outside = _landing(input_path, cfg)
     known = warehouse.existing_keys(cfg.warehouse)
     files = pd.DataFrame(_unread(found, cfg, set() if options.reprocess else known.files),
                          columns=["path", "content_hash", "size_bytes"])
@@ -101,10 +101,15 @@ def nothing_new(input_path: Path, cfg: Settings, options: RunOptions = RunOption
     """
     if options.reprocess:
         return None
-    found, outside = _inside_roots(landing_files(Path(input_path)), (*cfg.input_roots, Path(input_path).resolve()))
+    found, outside = _landing(input_path, cfg)
     if outside or _unread(found, cfg, warehouse.existing_keys(cfg.warehouse).files):
         return None
     return f"nothing new in {input_path}: {len(found)} file(s), each read before (same path, same bytes)"
+
+
+def _landing(input_path: Path, cfg: Settings) -> tuple[list[Path], list[dict]]:
+    """The input's files inside the allowed roots (the input itself is one), and a quarantine row for each outside."""
+    return _inside_roots(landing_files(Path(input_path)), (*cfg.input_roots, Path(input_path).resolve()))
 
 
 def _unread(found: list[Path], cfg: Settings, read: set[tuple]) -> list[dict]:
