@@ -340,6 +340,15 @@ def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
     assert len({(i, f.token_index, f.category) for i, _, f in with_additions(figures)}) == 3   # distinct ids
 
 
+def test_one_other_is_a_count_on_top_of_the_last(language):
+    from transforms.casualties import with_additions
+    sentences = ["A joint force arrested a bomb maker in the village yesterday.",
+                 "One other suspected militant was taken into custody for questioning."]
+    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
+    assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
+        (0, "captured", 1), (1, "captured", 1), (1, "captured", 2)]
+
+
 def test_several_more_is_a_vague_count_on_top_of_the_last(language):
     from transforms.casualties import with_additions
     sentences = ["The force responded to enemy fire, killing several insurgents.",
