@@ -93,6 +93,9 @@ FIGURES = [
     pytest.param("The security force detained several suspected insurgents as a result of the operation.",
                  date(2010, 9, 1), [("captured", 3, None, "vague")],
                  id="vague_quantity_as_adjective"),
+    pytest.param("After questioning, the force apprehended several suspected Islamic Movement of Uzbekistan insurgents.",
+                 date(2011, 3, 24), [("captured", 3, None, "vague")],
+                 id="count_on_a_name_used_as_a_modifier_counts_its_noun"),
     # how a quantity reaches its trigger
     pytest.param("Fifteen people were shot dead in an overnight attack in north Cameroon, blamed on Boko Haram "
                  "Islamists, a security source said Friday.",

@@ -323,6 +323,10 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
         head = head.head                                # "several more insurgents": the parser hangs it on "more"
     if head.dep_ in number_deps and head.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
         anchor = head.head
+        # The parser hangs a count inside a name used as a modifier on the name: "several suspected [Islamic
+        # Movement of Uzbekistan] insurgents" counts the insurgents.
+        while anchor.dep_ in ("nmod", "compound") and anchor.head.pos_ == "NOUN" and anchor.head.i > anchor.i:
+            anchor = anchor.head
         victim = None if anchor.ent_type_ in TIME_ENTS else anchor
     elif (q.hedge == "vague" or head.pos_ == "NUM") and (objs := _of_objects(head)):
         anchor, victim = head, objs[0]                  # "dozens of people", "three of his associates"
