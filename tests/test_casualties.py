@@ -93,7 +93,8 @@ FIGURES = [
     pytest.param("The security force detained several suspected insurgents as a result of the operation.",
                  date(2010, 9, 1), [("captured", 3, None, "vague")],
                  id="vague_quantity_as_adjective"),
-    pytest.param("After questioning, the force apprehended several suspected Islamic Movement of Uzbekistan insurgents.",
+    pytest.param("After questioning, the force apprehended several suspected Islamic Movement of Uzbekistan "
+                 "insurgents.",
                  date(2011, 3, 24), [("captured", 3, None, "vague")],
                  id="count_on_a_name_used_as_a_modifier_counts_its_noun"),
     # how a quantity reaches its trigger
@@ -130,6 +131,13 @@ FIGURES = [
                  "smoking ruins.",
                  date(2022, 7, 15), [("injured", 71, 71, None), ("injured", 3, 3, None)],
                  id="subset_is_a_figure_beside_the_total"),
+    # Paraphrases of the construction: the object after "dead" / "to death", which the parser reads as modified by it.
+    pytest.param("Gunmen have stabbed to death Ebiere Tonye, a former acting chairman of the party in the state.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="stabbed_to_death_then_the_named_victim"),
+    pytest.param("Gunmen shot dead Ebiere Tonye, a former chairman of the party.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="shot_dead_then_the_named_victim"),
     # what is not a figure
     pytest.param("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
                  date(2020, 1, 10), [("killed", 1, 1, None)],

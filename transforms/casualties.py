@@ -569,6 +569,8 @@ def _victim_slots(trigger: Token) -> list[Token]:
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
+    if (shifted := _shifted_object(trigger)) is not None:
+        return [shifted]
     if verb.pos_ == "NOUN":      # "the hacking to death of a professor": the victim hangs on the noun phrase
         return _of_objects(trigger) or _of_objects(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
@@ -591,10 +593,27 @@ def _completed_verb(trigger: Token) -> Token | None:
     death")."""
     if trigger.pos_ == "VERB":
         return trigger
-    if trigger.pos_ == "ADJ" and trigger.dep_ in COMPLEMENT_DEPS | {"attr"}:
-        return trigger.head
+    if trigger.pos_ == "ADJ" and (trigger.dep_ in COMPLEMENT_DEPS | {"attr"}
+                                  or trigger.dep_ == "dep" and trigger.head.i == trigger.i - 1):
+        return trigger.head      # "shot dead X", however the parser labels "dead"
+    if (shifted := _shifted_object(trigger)) is not None:
+        return shifted.head if shifted.dep_ == "dobj" else shifted.head.head
     if _resultative_category(trigger, _lemma(trigger)):
         return trigger.head.head
+    return None
+
+
+def _shifted_object(trigger: Token) -> Token | None:
+    """ "shot dead Pamo Hobobo", "stabbed to death Pamo Hobobo": with the object after the complement, the parser
+    takes the complement for a modifier of the object; the object is the victim of the verb just before."""
+    if trigger.dep_ not in ("amod", "compound") or trigger.i == 0 or trigger.head.i <= trigger.i:
+        return None
+    noun, before = trigger.head, trigger.nbor(-1)
+    if noun.dep_ == "dobj" and noun.head == before and before.pos_ == "VERB":
+        return noun                                     # "shot dead X"
+    if (noun.dep_ == "pobj" and noun.head == before and before.head.pos_ == "VERB" and before.i == before.head.i + 1
+            and (before.lower_, _lemma(trigger)) in _resultatives()):
+        return noun                                     # "stabbed to death X"
     return None
 
 
@@ -622,7 +641,10 @@ def _single_person(tok: Token) -> bool:
         # A town is no person, even when NER calls it one ("captured Enerhodar").
         if tok.text in gazetteer():
             return False
-        return tok.ent_type_ == "PERSON" or (tok.lemma_.lower() in _persons() and _singular_det(tok))
+        # "Pamo Hobobo, a former acting chairman of the party": the apposition says who the name is.
+        described = any(c.dep_ == "appos" and c.tag_ == "NN" and c.lemma_.lower() in _persons() and _singular_det(c)
+                        for c in tok.children)
+        return tok.ent_type_ == "PERSON" or described or (tok.lemma_.lower() in _persons() and _singular_det(tok))
     return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
 
 
@@ -879,5 +901,5 @@ def _clause_head(tok: Token) -> Token:
 def _victims(victim: Token | None) -> str | None:
     if victim is None or victim.pos_ == "NUM" or victim.lower_ in _role("negator"):
         return None
-    words = [c for c in victim.lefts if c.dep_ == "compound"] + [victim]
+    words = [c for c in victim.lefts if c.dep_ == "compound" and not category_of(c)] + [victim]
     return " ".join(t.lower_ for t in words)
