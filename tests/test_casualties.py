@@ -138,6 +138,12 @@ FIGURES = [
     pytest.param("Gunmen shot dead Ebiere Tonye, a former chairman of the party.",
                  PUBLISHED, [("killed", 1, 1, None)],
                  id="shot_dead_then_the_named_victim"),
+    pytest.param("The farmer was shot down in his field by two gunmen.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="a_person_shot_down_is_killed"),
+    pytest.param("Air defences shot down two jets and a helicopter.",
+                 PUBLISHED, [],
+                 id="aircraft_shot_down_are_no_victims"),
     # what is not a figure
     pytest.param("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
                  date(2020, 1, 10), [("killed", 1, 1, None)],
