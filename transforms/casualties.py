@@ -761,7 +761,8 @@ def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> 
     out = []
     for trigger in sent:
         category = category_of(trigger)
-        if not category or trigger.text in taken or _hypothetical(trigger):
+        # "no killers were found" says nothing of victims
+        if not category or trigger.text in taken or _hypothetical(trigger) or _lemma(trigger) in _role("agent_noun"):
             continue
         negated_by = _negated_by(trigger)
         if negated_by is None:
