@@ -153,6 +153,12 @@ FIGURES = [
     pytest.param("No killers were found.",
                  PUBLISHED, [],
                  id="no_agents_is_not_none_harmed"),
+    pytest.param("Eight people were killed by the mine. Seven more people were injuered.",
+                 PUBLISHED, [("killed", 8, 8, None), ("injured", 7, 7, None)],
+                 id="a_misspelt_trigger_still_says_what_happened"),
+    pytest.param("The school was founded by nine teachers.",
+                 PUBLISHED, [],
+                 id="a_real_word_one_letter_from_a_trigger_is_no_misspelling"),
     # what is not a figure
     pytest.param("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
                  date(2020, 1, 10), [("killed", 1, 1, None)],

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
-from transforms import vocab
+from transforms import spelling, vocab
 from transforms.attribution import Attribution
 from transforms.dates import DateMention, find_dates
 from transforms.grammar import Grammar, Match
@@ -156,7 +156,19 @@ def category_of(tok: Token) -> str | None:
     lemma = _lemma(tok)
     if lemma == "miss":
         return None  # "the missile missed": only "missing" counts people
-    return _triggers().get(lemma) or _phrasal_category(tok, lemma) or _resultative_category(tok, lemma)
+    return (_triggers().get(lemma) or _phrasal_category(tok, lemma) or _resultative_category(tok, lemma)
+            or _misspelt_category(tok))
+
+
+@lru_cache(maxsize=1)
+def _trigger_targets() -> spelling.Targets:
+    return spelling.Targets(_triggers())
+
+
+def _misspelt_category(tok: Token) -> str | None:
+    """ "Seven more people were injuered": a misspelt trigger word says what it would (transforms/spelling.py)."""
+    target = spelling.misspelt(tok, _trigger_targets())
+    return _triggers()[target] if target else None
 
 
 def _phrasal_category(tok: Token, lemma: str) -> str | None:

