@@ -159,6 +159,10 @@ FIGURES = [
     pytest.param("The school was founded by nine teachers.",
                  PUBLISHED, [],
                  id="a_real_word_one_letter_from_a_trigger_is_no_misspelling"),
+    pytest.param("A combined force arrested a senior Islamic Movement of Uzbekistan (IMU) leader in Kunduz province "
+                 "today.",
+                 PUBLISHED, [("captured", 1, 1, None)],
+                 id="an_article_on_a_name_whose_of_object_is_a_person"),
     # what is not a figure
     pytest.param("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
                  date(2020, 1, 10), [("killed", 1, 1, None)],
