@@ -246,6 +246,9 @@ COORDINATED = [
     pytest.param("Six civilians and two police officers were killed in the attack.",
                  PUBLISHED, [("killed", 2, 2, None), ("killed", 6, 6, None), ("killed", 8, 8, None)],
                  id="coordinated_counts_give_their_parts_and_their_total"),
+    pytest.param("A network cell leader was captured and multiple suspected insurgents were detained by the force.",
+                 PUBLISHED, [("captured", 1, 1, None), ("captured", 3, None, "vague"), ("captured", 4, None, "vague")],
+                 id="coordinated_clauses_of_one_category_are_one_count"),
     # A paraphrase of the construction, not a dev sentence: the parts after the comma add up to the total.
     pytest.param("The car bomb killed 20 people, 12 civilians and eight soldiers, near the checkpoint.",
                  PUBLISHED, [("killed", 8, 8, None), ("killed", 12, 12, None), ("killed", 20, 20, None)],

@@ -701,8 +701,9 @@ def _person(tok: Token) -> bool:
 def _sum_coordinated(links: list[Link]) -> list[Link]:
     """ "killed two women and three children" = killed 5: coordinated victims of one trigger are one count.
 
-    So are the victims of coordinated triggers of one category that share their subject:
-    "the force arrested a facilitator and detained two suspected insurgents" = captured 3.
+    So are the victims of coordinated triggers of one category, with one subject or each its own:
+    "the force arrested a facilitator and detained two suspected insurgents" = captured 3, "a leader was
+    captured and multiple suspected insurgents were detained" = captured 4.
     """
     groups: dict[int, list[Link]] = defaultdict(list)
     out = []
@@ -717,10 +718,9 @@ def _sum_coordinated(links: list[Link]) -> list[Link]:
 
 
 def _shared_trigger(trigger: Token) -> Token:
-    """The first of a chain of same-category triggers joined by "and" with one subject."""
+    """The first of a chain of same-category triggers joined by "and"."""
     category = category_of(trigger)
-    while (trigger.dep_ == "conj" and trigger.head != trigger and category_of(trigger.head) == category
-           and not any(c.dep_ in SUBJECT_DEPS for c in trigger.children)):
+    while trigger.dep_ == "conj" and trigger.head != trigger and category_of(trigger.head) == category:
         trigger = trigger.head
     return trigger
 
