@@ -219,7 +219,7 @@ def two_articles(landing: Path, poison: str = "Ten people were killed in a poiso
 
 
 def test_an_unexpected_error_in_one_article_quarantines_it_and_the_run_goes_on(workspace, monkeypatch):
-    from transforms.rules import extract as extract_module
+    from transforms.stages import extract as extract_module
     from transforms.stages.pipeline import run
 
     rules = extract_module.extract_figures

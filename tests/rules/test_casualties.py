@@ -7,13 +7,12 @@ Sources: the sample article (shared/samples/lysychansk_20220703.txt), the Guardi
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE_ARTICLE
 from transforms.rules.casualties import extract_figures
 
-SAMPLE = Path(__file__).resolve().parents[1] / ".." / "shared" / "samples" / "lysychansk_20220703.txt"
 PUBLISHED = date(2022, 7, 3)
 
 
@@ -66,7 +65,7 @@ def test_sample_non_figures(figures, sentence):
 
 
 def test_sample_article_gives_exactly_its_gold_count(language):
-    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines()[3:] if line]
+    lines = [line for line in SAMPLE_ARTICLE.read_text(encoding="utf-8").splitlines()[3:] if line]
     found = [f for doc in language.pipe(lines) for f in extract_figures(doc[:], PUBLISHED)]
     assert sorted((f.category, f.low) for f in found) == [
         ("casualties", 0), ("casualties", 0), ("injured", 15), ("killed", 3), ("killed", 6)]

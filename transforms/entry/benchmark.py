@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -82,13 +83,19 @@ class Result:
 
 
 def repeat_corpus(corpus: Path, n: int, landing: Path) -> Path:
-    """The corpus's records repeated to ``n`` articles; each copy has its own URL, so its own article id."""
+    """The corpus's records repeated to ``n`` articles; each copy has its own URL, so its own article id.
+
+    Every copy takes the records in one fixed shuffled order, so that a size that is not a whole number
+    of copies still has the corpus's mix of long and short articles (the file's first 200 are long ones)
+    and sizes compare per article.
+    """
     lines = [line for line in corpus.read_text(encoding="utf-8").split("\n") if line.strip()]
+    order = random.Random(0).sample(range(len(lines)), len(lines))
     landing.mkdir(parents=True, exist_ok=True)
     for start in range(0, n, FILE_ARTICLES):
         out = []
         for i in range(start, min(n, start + FILE_ARTICLES)):
-            record = json.loads(lines[i % len(lines)])
+            record = json.loads(lines[order[i % len(lines)]])
             record["url"] = f"https://bench.example/{i // len(lines)}/{record.get('id') or i % len(lines)}"
             out.append(json.dumps(record))
         (landing / f"bench_{start // FILE_ARTICLES:05d}.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
