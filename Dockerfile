@@ -55,7 +55,7 @@ COPY --from=basemap --chown=airflow:0 /basemap/package/dist/world_50m.json /base
 
 # Fail the build, not the first task, if the package cannot find its suites or model.
 RUN python -c "from pathlib import Path; import spacy; from transforms.config import REPO_ROOT, settings; \
-import transforms.validate; \
+import transforms.quality.validate; \
 assert REPO_ROOT == Path('/opt/warledger'), REPO_ROOT; \
 assert (REPO_ROOT / 'expectations').is_dir(), 'expectations/ missing'; \
 spacy.load(settings().spacy_model)"
