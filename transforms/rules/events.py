@@ -135,8 +135,15 @@ def _state_of(country_code: str | None) -> str | None:
     return next((a.name for a in actors() if a.side == "state" and a.country_code == country_code), None)
 
 
+@lru_cache(maxsize=1)
+def _named_words() -> frozenset[str]:
+    return frozenset(word for phrase in _named_triggers() for word in phrase)
+
+
 def _is_trigger(tok: Token) -> bool:
-    return bool(_named_type(tok)) or tok.lemma_.lower() in _frames()
+    # Every token is asked (the patterns test it): the cheap lookups first.
+    lemma = tok.lemma_.lower()
+    return lemma in _frames() or (lemma in _named_words() and bool(_named_type(tok)))
 
 
 def _named_type(tok: Token) -> str | None:
