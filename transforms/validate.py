@@ -1,4 +1,4 @@
-"""Data quality: validate frames against the GX suites in expectations/, and publish GX Data Docs.
+"""Data quality: validate frames against the GX suites (expectations/, shipped in the package), publish Data Docs.
 
 Each expectation carries ``meta.severity``. Rows failing a critical expectation are split
 off into ``Validation.failed`` (for the quarantine); warning failures are only recorded.
@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import great_expectations as gx
@@ -47,9 +48,9 @@ from great_expectations.datasource.fluent import PandasDatasource
 from great_expectations.expectations.expectation import Expectation
 
 from transforms import vocab
-from transforms.config import REPO_ROOT
 
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# The repository's top-level expectations/, linked into the package so that the wheel ships it.
+EXPECTATIONS_DIR = files(__package__) / "expectations"
 SEVERITIES = ("critical", "warning")
 RESULT_COLUMNS = [
     "run_id", "table_name", "expectation", "severity", "success",
