@@ -46,7 +46,7 @@ RUN python -c "import tomllib; print(*tomllib.load(open('/tmp/warledger/pyprojec
     && pip install --no-cache-dir --constraint /tmp/warledger/constraints.txt \
         "apache-airflow==${AIRFLOW_VERSION}" --requirement /tmp/warledger/requirements.txt
 
-# The package itself: expectations/ is the suites' one copy (transforms/expectations links to it),
+# The package itself: expectations/ is the suites' one copy (transforms/quality/expectations links to it),
 # README.md* so that a tree without the README still builds (setuptools only warns).
 COPY --chown=airflow:0 README.md* /tmp/warledger/
 COPY --chown=airflow:0 transforms/ /tmp/warledger/transforms/
@@ -63,7 +63,8 @@ COPY --from=basemap --chown=airflow:0 /basemap/package/dist/world_50m.json /base
 
 # Fail the build, not the first task, if the installed package cannot find its suites, vocabularies,
 # patterns, SQL or model, or if the DAG does not parse against it.
-RUN python -c "import spacy, transforms; from transforms import casualties, validate, warehouse; \
+RUN python -c "import spacy, transforms; from transforms.quality import validate; from transforms.rules import casualties; \
+from transforms.store import warehouse; \
 from transforms.config import settings; \
 assert '/site-packages/' in transforms.__file__, transforms.__file__; \
 [validate.load_suite(t) for t in ('articles', 'sentences', 'casualty_figures', 'events', 'event_mentions', 'quarantine')]; \

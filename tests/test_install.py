@@ -21,7 +21,8 @@ from conftest import REPO, SAMPLE_ARTICLE, assert_events_match_gold, assert_matc
 
 # The package's source as the Dockerfile copies it (expectations/ is the suites' one copy).
 SOURCE = ("pyproject.toml", "README.md", "transforms", "expectations")
-PACKAGE_DATA = ("expectations/events.json", "vocab/event_types.csv", "patterns/casualties.yml", "warehouse.sql")
+PACKAGE_DATA = ("quality/expectations/events.json", "rules/vocab/event_types.csv", "rules/patterns/casualties.yml",
+                "store/warehouse.sql")
 DAG_PROBE = """
 import json, sys
 from airflow.dag_processing.dagbag import DagBag
@@ -49,7 +50,7 @@ def site(tmp_path_factory) -> Path:
     (root / "src").mkdir()
     for name in SOURCE:
         if (REPO / name).is_dir():
-            # The link transforms/expectations -> ../expectations stays a link, as in a checkout.
+            # The link transforms/quality/expectations -> ../../expectations stays a link, as in a checkout.
             shutil.copytree(REPO / name, root / "src" / name, symlinks=True,
                             ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -64,10 +65,10 @@ def site(tmp_path_factory) -> Path:
 def test_the_wheel_ships_the_package_data(site):
     for name in PACKAGE_DATA:
         assert (site / "transforms" / name).is_file(), f"{name} is not in the wheel"
-    suites = sorted(p.name for p in (site / "transforms" / "expectations").iterdir())
+    suites = sorted(p.name for p in (site / "transforms" / "quality" / "expectations").iterdir())
     assert suites == sorted(p.name for p in (REPO / "expectations").glob("*.json"))
     # A real file, not the checkout's link: the installed suites stand alone.
-    assert not (site / "transforms" / "expectations").is_symlink()
+    assert not (site / "transforms" / "quality" / "expectations").is_symlink()
 
 
 def test_warledger_run_from_the_install_outside_the_checkout(site, tmp_path, gold):
