@@ -23,10 +23,10 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from transforms.config import REPO_ROOT, Settings
+import transforms
+from transforms.config import Settings
 
 FILE_ARTICLES = 250     # articles per landing file: copies of the corpus stay under WARLEDGER_MAX_FILE_MB
-DAG_FILE = REPO_ROOT / "dags" / "warledger_dag.py"
 # The DAG's own ingest callable, as a worker runs it: a fresh interpreter that has Airflow and the
 # parsed DAG already (the task runner's start-up, not timed), then the task's body, timed.
 EMPTY_RUN_PROBE = """
@@ -136,22 +136,32 @@ def run_stages(input_path: Path, cfg: Settings, bare: bool = True) -> Result:
     summary = publish_run(cfg, "bench")
     publish = clock.lap()
     result.counts["rows_loaded"] = sum(summary.loaded.values())
-    # The DAG file sits beside the package in a checkout (not in a wheel): measure what it would run.
-    result.empty_run = empty_run(input_path, cfg) if DAG_FILE.exists() else None
+    dag = dag_file()
+    result.empty_run = empty_run(input_path, cfg, dag) if dag.is_file() else None
     laps = {"ingest": ingest, "extract": extract, "publish": publish}
     result.stages = {k: wall for k, (wall, _) in laps.items()}
     result.cpu = {k: cpu for k, (_, cpu) in laps.items()}
     return result
 
 
-def empty_run(landing: Path, cfg: Settings) -> tuple[float, float, str]:
+def dag_file() -> Path:
+    """The DAG file in Airflow's dags folder (``AIRFLOW__CORE__DAGS_FOLDER``): the wheel holds no DAG, so
+    the deployment's Airflow says which one it runs."""
+    from airflow.configuration import conf
+
+    return Path(conf.get("core", "dags_folder")) / "warledger_dag.py"
+
+
+def empty_run(landing: Path, cfg: Settings, dag: Path) -> tuple[float, float, str]:
     """Wall and CPU seconds of the DAG's ingest task in a scheduled run over ``landing`` once it is loaded,
     and what it did. Extract and publish then start no process (their trigger rules skip them)."""
     env = {**os.environ, "WARLEDGER_LANDING": str(landing), "WARLEDGER_INPUT_ROOTS": str(landing),
            "WARLEDGER_WAREHOUSE": str(cfg.warehouse), "WARLEDGER_STAGING": str(cfg.staging),
            "WARLEDGER_DOCS": str(cfg.docs),
-           "PYTHONPATH": os.pathsep.join([str(DAG_FILE.parent.parent), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", EMPTY_RUN_PROBE, str(DAG_FILE)], env=env, capture_output=True,
+           # The child imports the transforms this process runs, wherever it was imported from.
+           "PYTHONPATH": os.pathsep.join([str(Path(transforms.__file__).parent.parent),
+                                          os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", EMPTY_RUN_PROBE, str(dag)], env=env, capture_output=True,
                           text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"empty-run probe failed (exit {done.returncode}): {done.stderr[-2000:]}")

@@ -1,4 +1,4 @@
-"""Data quality: validate frames against the GX suites in expectations/.
+"""Data quality: validate frames against the GX suites (expectations/, shipped in the package).
 
 Each expectation carries ``meta.severity``. Rows failing a critical expectation are split
 off into ``Validation.failed`` (for the quarantine); warning failures are only recorded.
@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
+from importlib.resources import files
 
 import great_expectations as gx
 import pandas as pd
@@ -28,10 +29,10 @@ from great_expectations.data_context.types.base import (
 from great_expectations.datasource.fluent import PandasDatasource
 from great_expectations.expectations.expectation import Expectation
 
-from transforms.config import REPO_ROOT
 from transforms.rules import vocab
 
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+# The repository's top-level expectations/, linked into this package so that the wheel ships the suites.
+EXPECTATIONS_DIR = files(__package__) / "expectations"
 SEVERITIES = ("critical", "warning")
 RESULT_COLUMNS = [
     "run_id", "table_name", "expectation", "severity", "success",

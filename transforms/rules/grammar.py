@@ -13,14 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import yaml
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Span, Token
 from spacy.vocab import Vocab
 
-PATTERN_DIR = Path(__file__).resolve().parent / "patterns"
+PATTERN_DIR = files(__package__) / "patterns"
 ATTRS = {"dep": "DEP", "pos": "POS", "tag": "TAG", "lemma": "LEMMA", "lower": "LOWER", "ent": "ENT_TYPE"}
 NODE_KEYS = set(ATTRS) | {"rel", "is", "not"}
 RULE_KEYS = {"name", "nodes", "roles", "example", "expect", "why"}
@@ -65,7 +66,7 @@ class Match:
 class Grammar:
     """The rules of one pattern file, with the predicates its ``is:``/``not:`` tests name."""
 
-    def __init__(self, name: str, predicates: dict[str, Callable[[Token], bool]], path: Path | None = None):
+    def __init__(self, name: str, predicates: dict[str, Callable[[Token], bool]], path: Traversable | None = None):
         self.name = name
         self.path = path or PATTERN_DIR / f"{name}.yml"
         self.predicates = predicates
@@ -121,7 +122,7 @@ def _names(value) -> list[str]:
     return [] if value is None else [value] if isinstance(value, str) else list(value)
 
 
-def _read_rules(path: Path, predicates: set[str]) -> tuple[Rule, ...]:
+def _read_rules(path: Traversable, predicates: set[str]) -> tuple[Rule, ...]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
@@ -135,7 +136,7 @@ def _read_rules(path: Path, predicates: set[str]) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _rule(path: Path, order: int, raw: dict, predicates: set[str]) -> Rule:
+def _rule(path: Traversable, order: int, raw: dict, predicates: set[str]) -> Rule:
     where = f"{path}: rule {raw.get('name', order) if isinstance(raw, dict) else order}"
     if not isinstance(raw, dict) or not {"name", "nodes", "example", "expect"} <= set(raw):
         raise GrammarError(f"{where}: needs name, nodes, example and expect")

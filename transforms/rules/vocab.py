@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import csv
+import io
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
-VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
+VOCAB_DIR = files(__package__) / "vocab"
 
 
 @lru_cache(maxsize=None)
 def rows(name: str) -> tuple[dict[str, str], ...]:
     """The rows of vocab/<name>.csv as dicts."""
-    with (VOCAB_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(csv.DictReader(fh))
+    # Bytes decoded as they are (Traversable.open takes no newline=''), so quoted line breaks stay intact.
+    text = (VOCAB_DIR / f"{name}.csv").read_bytes().decode("utf-8")
+    return tuple(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def column(name: str, col: str) -> list[str]:

@@ -11,6 +11,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,10 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-HERE = Path(__file__).resolve().parent
-DDL = HERE / "warehouse.sql"
-# The tables first, then the marts over them (views only).
-SCHEMA = (DDL, HERE / "marts.sql")
+# The tables first, then the marts over them (views only): package data, read through importlib.resources.
+SCHEMA = tuple(files(__package__) / name for name in ("warehouse.sql", "marts.sql"))
 TABLES = ["articles", "article_versions", "sentences", "casualty_figures", "events", "event_mentions",
           "quarantine", "dq_results", "landing_files", "incidents", "incident_casualties", "incident_members"]
 # Rows that belong to an article version: replaced together when the article changes.
