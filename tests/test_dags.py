@@ -190,7 +190,7 @@ def test_fetch_dag_run_writes_the_landing_file_and_updates_the_asset(airflow_db,
 @pytest.mark.parametrize("dag_id", ["warledger", "warledger_fetch"])
 def test_dag_says_who_owns_it_and_bounds_and_reports_each_task(dagbag, dag_id):
     """Owner, a time bound and a failure line on every task, so an operator knows whom and why."""
-    from transforms.failures import log_task_failure
+    from transforms.entry.failures import log_task_failure
 
     dag = dagbag.dags[dag_id]
     assert dag.description
@@ -202,7 +202,7 @@ def test_dag_says_who_owns_it_and_bounds_and_reports_each_task(dagbag, dag_id):
 
 
 def test_a_failed_task_logs_one_line_naming_run_and_reason(caplog):
-    from transforms.failures import log_task_failure
+    from transforms.entry.failures import log_task_failure
 
     with caplog.at_level("ERROR", logger="warledger"):
         log_task_failure({"task_instance": None, "run_id": "scheduled__2022-07-03",
