@@ -22,7 +22,7 @@ from transforms import prefilter, staging, warehouse
 from transforms.attribution import Speakers
 from transforms.casualties import Figure, extract_figures, with_additions
 from transforms.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
-from transforms.ingest import QUARANTINE_COLUMNS, quarantine_row, sha1, unexpected
+from transforms.ingest import QUARANTINE_COLUMNS, log_quarantined, quarantine_row, sha1, unexpected
 from transforms.places import Place, country_hint
 from transforms.sentence import read_facts
 
@@ -169,8 +169,10 @@ def extract_batch(batch_dir: str, model: str) -> str:
     staging.write(out.mentions, folder / staging.MENTIONS)
     staging.write(out.quarantine, folder / staging.EXTRACT_QUARANTINE)
     staging.write_extracted_manifest(folder)
-    log.info("extracted %s: %d articles, %d sentences, %d figures, %d events, %.1f s", folder.name, len(articles),
-             len(sentences), len(out.figures), len(out.events), time.perf_counter() - start)
+    log_quarantined(log, "extract", out.quarantine["reason"].tolist())
+    log.info("extracted %s: %d articles, %d sentences, %d figures, %d events, %d articles quarantined, %.1f s",
+             folder.name, len(articles), len(sentences), len(out.figures), len(out.events), len(out.quarantine),
+             time.perf_counter() - start)
     return batch_dir
 
 

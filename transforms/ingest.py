@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -49,6 +50,8 @@ ARTICLE_COLUMNS = [
 ]
 SENTENCE_COLUMNS = ["article_id", "sentence_index", "text"]
 QUARANTINE_COLUMNS = ["source_file", "record_ref", "reason", "raw", "quarantined_at", "stage"]
+# Enough reasons to see in a task log what went wrong; the quarantine table keeps every one.
+LOGGED_REASONS = 20
 
 
 class BadRecord(ValueError):
@@ -118,6 +121,15 @@ def unexpected(err: BaseException) -> str:
     frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
     where = f" (at {Path(frame.filename).name}:{frame.lineno} in {frame.name})" if frame else ""
     return f"unexpected {type(err).__name__}: {err}{where}"
+
+
+def log_quarantined(log: logging.Logger, stage: str, reasons: list[str]) -> None:
+    """Each new quarantine reason at WARNING, the first LOGGED_REASONS of them, then how many more."""
+    for reason in reasons[:LOGGED_REASONS]:
+        log.warning("quarantined at %s: %s", stage, reason, stacklevel=2)
+    if len(reasons) > LOGGED_REASONS:
+        log.warning("quarantined at %s: %d more (every reason is in the quarantine table)", stage,
+                    len(reasons) - LOGGED_REASONS, stacklevel=2)
 
 
 def quarantine_row(source_file: str, ref: str | None, reason: str, raw: str | bytes | None,
