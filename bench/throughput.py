@@ -22,7 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from transforms import benchmark, config  # noqa: E402 (importable only once the repo is on sys.path)
+from transforms import config  # noqa: E402 (importable only once the repo is on sys.path)
+from transforms.entry import benchmark  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus" / "guardian_nyt_ukraine_2022.jsonl"
@@ -50,7 +51,7 @@ def main() -> int:
         return scaling(args.scaling or [1000, 5000, 20000], args.corpus)
     result = benchmark.bench_corpus(args.corpus, args.articles, cfg, bare=not args.no_bare)
     if not args.skip_eval:
-        from transforms.evaluate import evaluate, report
+        from transforms.entry.evaluate import evaluate, report
 
         for gold in GOLD:
             print(report(evaluate(gold, cfg)), flush=True)
@@ -85,8 +86,8 @@ def scaling(sizes: list[int], corpus: Path) -> int:
 
 def sweep(corpus: Path, cfg: config.Settings) -> int:
     """nlp.pipe over the sentences the gate passes, by batch size and process count (the extract's choice)."""
-    from transforms import nlp, prefilter
-    from transforms.ingest import ingest_files
+    from transforms.reading.ingest import ingest_files
+    from transforms.rules import nlp, prefilter
 
     texts = ingest_files([corpus], cfg.max_file_mb).frames()[1]["text"].tolist()
     gate = prefilter.gate(cfg.spacy_model)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, CronTriggerTimetable, Param, dag, get_current_context, task
 
-from transforms.failures import log_task_failure
+from transforms.entry.failures import log_task_failure
 
 WAREHOUSE_POOL = "warledger_warehouse"
 # Producers of articles (a scraper DAG, a sync job) can update LANDING to start a run at once;
@@ -84,7 +84,7 @@ def warledger():
         from airflow.sdk.exceptions import AirflowSkipException
 
         from transforms.config import settings
-        from transforms.pipeline import RunOptions, dag_input, nothing_new, stage
+        from transforms.stages.pipeline import RunOptions, dag_input, nothing_new, stage
 
         context = get_current_context()
         cfg = settings()
@@ -99,7 +99,7 @@ def warledger():
     @task
     def extract(batch_dir: str) -> str:
         from transforms.config import settings
-        from transforms.extract import extract_batch
+        from transforms.stages.extract import extract_batch
 
         return extract_batch(batch_dir, settings().spacy_model)
 
@@ -110,7 +110,7 @@ def warledger():
         from airflow.sdk.exceptions import AirflowFailException
 
         from transforms.config import settings
-        from transforms.publish import DataQualityError, publish_run
+        from transforms.stages.publish import DataQualityError, publish_run
 
         context = get_current_context()
         cfg = settings()

@@ -1,6 +1,6 @@
 """The warledger_fetch DAG: new articles from the sources file into the landing folder, every 15 minutes.
 
-Thin on purpose: ``fetch`` calls transforms.fetch.fetch, the same function as
+Thin on purpose: ``fetch`` calls transforms.reading.fetch.fetch, the same function as
 ``warledger fetch``; ``announce`` updates the Asset the main DAG is scheduled on,
 and skips (a skipped task emits no asset event) when nothing new was written.
 """
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, CronTriggerTimetable, dag, get_current_context, task
 
-from transforms.failures import log_task_failure
+from transforms.entry.failures import log_task_failure
 
 LANDING = Asset("warledger_landing")
 
@@ -59,7 +59,7 @@ def warledger_fetch():
     @task(multiple_outputs=True)
     def fetch() -> dict:
         from transforms.config import settings
-        from transforms.fetch import fetch as fetch_sources
+        from transforms.reading.fetch import fetch as fetch_sources
 
         cfg = settings()
         report = fetch_sources(cfg.sources, cfg.landing, max_file_mb=cfg.max_file_mb)

@@ -54,8 +54,8 @@ def workspace(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def language():
     """The configured spaCy model (WARLEDGER_SPACY_MODEL, default in config.py), loaded once per session."""
-    from transforms import nlp
     from transforms.config import settings
+    from transforms.rules import nlp
 
     return nlp.load(settings().spacy_model)
 
@@ -67,14 +67,14 @@ def gold() -> dict:
 
 def query(warehouse: Path, sql: str) -> list[dict]:
     """Rows of a read-only query, as dicts."""
-    from transforms.warehouse import rows
+    from transforms.store.warehouse import rows
 
     return rows(warehouse, sql)
 
 
 def snapshot(warehouse: Path) -> dict[str, list[dict]]:
     """Every warehouse table's rows (the DDL's list of tables, so a new table is covered without a test edit)."""
-    from transforms.warehouse import TABLES
+    from transforms.store.warehouse import TABLES
 
     return {t: query(warehouse, f"SELECT * FROM {t} ORDER BY ALL") for t in TABLES}
 
@@ -111,7 +111,7 @@ def assert_events_match_gold(events: list[dict], gold: dict) -> None:
 
 def place_id(name: str | None):
     """Spellings of one place ("Sloviansk", "Slovyansk") compare equal, as warledger eval compares them."""
-    from transforms.evaluate import geonameid_of
+    from transforms.entry.evaluate import geonameid_of
 
     return geonameid_of(name or "") or name
 

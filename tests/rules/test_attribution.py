@@ -1,0 +1,50 @@
+"""Sources are whole names or noun phrases, and names resolve within the article (issue 8, classes 6-7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.rules.attribution import Speakers, find_attribution
+from transforms.rules.sentence import read_facts
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("Three people were killed, the governor of the Donetsk region said.", "the governor of the Donetsk region"),
+    ("Two civilians were wounded, according to Ukraine's presidential office.", "Ukraine's presidential office"),
+    ("At least 300 civilians have been killed, the UN human rights office (OHCHR) said.",
+     "the UN human rights office (OHCHR)"),
+    ("There were no casualties, according to Ukraine's Donetsk Regional Military Administration.",
+     "Donetsk Regional Military Administration"),
+    ("Troops took the town, according to the country's Ministry of Defense.", "Ministry of Defense"),
+    ("Six people died, according to Tetiana Tiurina, the head of the regional information department.",
+     "Tetiana Tiurina"),
+])
+def test_the_source_is_the_whole_phrase_not_its_head_word(language, sentence, source):
+    assert find_attribution(language(sentence)[:]).source == source
+
+
+def _sources(language, sentences: list[str]) -> list[str | None]:
+    speakers = Speakers()
+    out = []
+    for sentence in sentences:
+        found = read_facts(language(sentence)[:], None, None, speakers).attribution
+        out.append(found.source if found else None)
+    return out
+
+
+def test_a_surname_resolves_to_the_name_given_earlier(language):
+    assert _sources(language, [
+        "Oleh Synehubov, the governor of the Kharkiv region, said the city was shelled overnight.",
+        "Two people were killed, Synehubov said.",
+    ]) == ["Oleh Synehubov", "Oleh Synehubov"]
+
+
+def test_a_title_resolves_to_the_person_named_with_it(language):
+    assert _sources(language, [
+        "The regional governor, Oleh Synehubov, said the city was shelled overnight.",
+        "Four people were injured, the governor said.",
+    ]) == ["Oleh Synehubov", "Oleh Synehubov"]
+
+
+def test_without_an_earlier_name_the_title_stays(language):
+    assert _sources(language, ["Four people were injured, the governor said."]) == ["the governor"]

