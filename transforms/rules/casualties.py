@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from spacy.tokens import Span, Token
 
@@ -24,9 +24,8 @@ from transforms.rules.grammar import Grammar, Match
 from transforms.rules.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
 from transforms.rules.places import Place, gazetteer
 from transforms.rules.sentence import SentenceFacts, read_facts
+from transforms.rules.syntax import clause_head
 
-# Where a victim stands to the verb that harms it.
-OBJECT_DEPS = {"nsubjpass", "dobj", "obj", "attr", "oprd", "appos", "npadvmod"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Complements that turn any verb into a harm: "shot dead", "taken prisoner".
 COMPLEMENT_DEPS = {"oprd", "acomp", "advmod"}
@@ -112,9 +111,7 @@ def _resultatives() -> dict[tuple[str, ...], str]:
     return {tuple(row["phrase"].split()): row["category"] for row in vocab.rows("resultatives")}
 
 
-@lru_cache(maxsize=None)
-def _role(role: str) -> frozenset[str]:
-    return frozenset(row["word"] for row in vocab.rows("word_roles") if row["role"] == role)
+_role = partial(vocab.words, "word_roles")
 
 
 @lru_cache(maxsize=1)
@@ -436,9 +433,7 @@ def _passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
 
 
-@lru_cache(maxsize=None)
-def _non_war(kind: str) -> frozenset[str]:
-    return frozenset(row["word"] for row in vocab.rows("non_war") if row["kind"] == kind)
+_non_war = partial(vocab.words, "non_war", column="kind")
 
 
 def _not_war(trigger: Token, published: date | None) -> bool:
@@ -860,16 +855,10 @@ def _governs(cue: Token, trigger: Token) -> bool:
     """A scope cue speaks for the trigger's clause or one above it, not for a clause of its own
     ("a leader who won a prize in 2005 has been shot dead"), unless it introduces that clause ("since the war
     began")."""
-    clause, target = _clause_head(cue), _clause_head(trigger)
+    clause, target = clause_head(cue), clause_head(trigger)
     if clause == target or clause.is_ancestor(target):
         return True
     return cue.dep_ == "mark" and clause.head == target
-
-
-def _clause_head(tok: Token) -> Token:
-    while tok.pos_ not in ("VERB", "AUX") and tok.head != tok:
-        tok = tok.head
-    return tok
 
 
 def _victims(victim: Token | None) -> str | None:

@@ -8,6 +8,10 @@ strikes", "destroyed a military base", "took control of Lysychansk"). Places,
 weapons, days and actors are read inside the trigger's clause only, so that the
 place of a neighbouring clause is never stitched onto the event (GDELT's fault).
 
+Which words are triggers and which words fill an event's roles (subject, object,
+target, instrument, ...) are the patterns of patterns/events.yml; this module
+turns roles into fields, and keeps the guards and the steps after matching.
+
 extract_events gives one Event per mention; merge_mentions folds an article's
 mentions of the same happening into one event per place and day.
 """
@@ -18,27 +22,27 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Callable, Iterable, NamedTuple, TypeVar
 
 from spacy.tokens import Span, Token
 
 from transforms.rules import vocab
-from transforms.rules.attribution import SPEECH_LEMMAS
+from transforms.rules.attribution import SPEECH_LEMMAS, Attribution
 from transforms.rules.dates import DateMention
+from transforms.rules.grammar import Grammar, Match
 from transforms.rules.places import Place, country_place, demonyms, region_place
 from transforms.rules.sentence import SentenceFacts, read_facts
+from transforms.rules.syntax import CLAUSE_DEPS, clause_head
 
-# Dependencies that open a new clause: a trigger below one is another event.
-CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "acl", "xcomp", "conj", "parataxis", "csubj", "csubjpass"}
-OBJECT_DEPS = {"dobj", "obj", "nsubjpass"}
-TARGET_PREPS = {"on", "against", "at"}
-INSTRUMENT_PREPS = {"with", "by"}
 # How sure a type is: named by the trigger or its weapon, read off the target or actor, or a bare "strike".
 NAMED, INFERRED, GENERIC = 2, 1, 0
 # Past this many days before publication an event is background the ledger has from older articles.
 BACKGROUND_DAYS = 7
 PRONOUNS = {"PRON"}
+# The roles the patterns fill (patterns/events.yml), each by the word it hangs on.
+ROLES = frozenset({"subject", "agent", "shared_agent", "governor", "accused", "modifier", "side", "object",
+                   "target", "instrument", "own", "described", "origin"})
 
 
 @dataclass(frozen=True)
@@ -117,9 +121,7 @@ def weapons() -> tuple[Weapon, ...]:
                  for r in vocab.rows("weapons"))
 
 
-@lru_cache(maxsize=None)
-def _cues(role: str) -> frozenset[str]:
-    return frozenset(row["word"] for row in vocab.rows("event_cues") if row["role"] == role)
+_cues = partial(vocab.words, "event_cues")
 
 
 @lru_cache(maxsize=1)
@@ -133,54 +135,15 @@ def _state_of(country_code: str | None) -> str | None:
     return next((a.name for a in actors() if a.side == "state" and a.country_code == country_code), None)
 
 
-# --- one sentence --------------------------------------------------------------------------------------
-
-def extract_events(sent: Span, published: date | None, country_hint: Iterable[str] | None = None,
-                   facts: SentenceFacts | None = None) -> list[Event]:
-    """Every event the sentence reports, one per trigger and place, in reading order."""
-    groups = _trigger_groups(sent)
-    if not groups:
-        return []
-    context = _SentenceContext(sent, published, facts or read_facts(sent, published, country_hint))
-    events: list[Event] = []
-    for head, triggers in groups.items():
-        events.extend(context.events(head, triggers, groups))
-    return events
-
-
-def _trigger_groups(sent: Span) -> dict[Token, list[Token]]:
-    """Trigger words by the head of their clause: "hit with three missile strikes" is one event."""
-    groups: dict[Token, list[Token]] = defaultdict(list)
-    for tok in sent:
-        if tok.pos_ in ("NOUN", "VERB") and _is_trigger(tok) and not (
-                tok.pos_ == "NOUN" and tok.lemma_.lower() in _cues("verb_only")) and not _names_a_thing(tok):
-            groups[_clause_head(tok)].append(tok)
-    for head in [h for h in groups if _purpose_of_event(h, groups)]:
-        del groups[head]
-    return groups
+@lru_cache(maxsize=1)
+def _named_words() -> frozenset[str]:
+    return frozenset(word for phrase in _named_triggers() for word in phrase)
 
 
 def _is_trigger(tok: Token) -> bool:
-    return bool(_named_type(tok)) or tok.lemma_.lower() in _frames()
-
-
-def _names_a_thing(tok: Token) -> bool:
-    """ "bomb shelters", "attack helicopters", "a bomb scare", "multiple-launch rocket system": a trigger word
-    that modifies a noun names a kind of thing, not a happening ("missile strike" is the trigger's own modifier)."""
-    if tok.dep_ not in ("compound", "amod") or tok.head.pos_ not in ("NOUN", "PROPN"):
-        return False
-    head = tok.head
-    # "air raid shelter": the named phrase's last word decides.
-    return not _is_trigger(head) or head.lemma_.lower() in _cues("verb_only")
-
-
-def _purpose_of_event(head: Token, groups: dict[Token, list[Token]]) -> bool:
-    """ "conducted an operation to capture a Haqqani facilitator in Logar province": the capture is the
-    operation's aim, not an event; its words (the place, the day) stay with the operation's clause."""
-    if head.dep_ not in ("advcl", "xcomp", "acl", "relcl") or not any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
-        return False
-    return any(a in groups or any(a in ts for ts in groups.values()) for a in head.ancestors)
+    # Every token is asked (the patterns test it): the cheap lookups first.
+    lemma = tok.lemma_.lower()
+    return lemma in _frames() or (lemma in _named_words() and bool(_named_type(tok)))
 
 
 def _named_type(tok: Token) -> str | None:
@@ -197,75 +160,307 @@ def _named_type(tok: Token) -> str | None:
     return None
 
 
-def _clause_head(tok: Token) -> Token:
-    """The verb whose clause the trigger belongs to: a noun trigger climbs to its verb."""
-    while tok.pos_ not in ("VERB", "AUX") and tok.dep_ not in CLAUSE_DEPS and tok.dep_ != "ROOT":
-        tok = tok.head
-    return tok
+# The named tests the pattern file's `is:`/`not:` use: what a word is, never which construction it is in.
+PREDICATES: dict[str, Callable[[Token], bool]] = {
+    "trigger": _is_trigger,
+    # "shelled" is a strike, "shotgun shells" ammunition: the noun names no happening
+    "verb_only": lambda t: t.pos_ != "VERB" and t.lemma_.lower() in _cues("verb_only"),
+}
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    return Grammar("events", PREDICATES)
+
+
+# --- one sentence --------------------------------------------------------------------------------------
+
+def extract_events(sent: Span, published: date | None, country_hint: Iterable[str] | None = None,
+                   facts: SentenceFacts | None = None) -> list[Event]:
+    """Every event the sentence reports, one per trigger and place, in reading order."""
+    matches = grammar().matches(sent)
+    groups = _trigger_groups(matches)
+    if not groups:
+        return []
+    sentence = _Sentence(sent, published, facts or read_facts(sent, published, country_hint), matches)
+    events: list[Event] = []
+    for head, triggers in groups.items():
+        events.extend(sentence.events(head, triggers, groups))
+    return events
+
+
+def _trigger_groups(matches: list[Match]) -> dict[Token, list[Token]]:
+    """Trigger words by the head of their clause: "hit with three missile strikes" is one event."""
+    groups: dict[Token, list[Token]] = defaultdict(list)
+    for tok in sorted({t for m in matches if (t := m.tokens.get("trigger")) is not None}, key=lambda t: t.i):
+        groups[clause_head(tok, CLAUSE_DEPS)].append(tok)
+    for head in [h for h in groups if _purpose_of_event(h, groups)]:
+        del groups[head]
+    return groups
+
+
+# --- guards: what a matched event is not ------------------------------------------------------------------
+
+def _purpose_of_event(head: Token, groups: dict[Token, list[Token]]) -> bool:
+    """ "conducted an operation to capture a Haqqani facilitator in Logar province": the capture is the
+    operation's aim, not an event; its words (the place, the day) stay with the operation's clause."""
+    if head.dep_ not in ("advcl", "xcomp", "acl", "relcl") or not any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in head.children):
+        return False
+    return any(a in groups or any(a in ts for ts in groups.values()) for a in head.ancestors)
+
+
+def _irrealis(trigger: Token) -> bool:
+    """Denied, planned, feared or future: "did not provide evidence of the attack", "the goal of taking over"."""
+    if any(c.dep_ == "amod" and c.lemma_.lower() in _cues("irrealis") for c in trigger.children):
+        return True  # "possible explosion", "a potential attack"
+    for tok in [trigger, *trigger.ancestors]:
+        if tok.lemma_.lower() in _cues("irrealis"):
+            return True
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _cues("irrealis")) for c in tok.children):
+            return True
+        if tok.lemma_.lower() in SPEECH_LEMMAS:
+            return False
+    return False
+
+
+def _cumulative(trigger: Token, head: Token) -> bool:
+    """ "Russia had destroyed six Himars since the beginning of the invasion": a tally, not one happening."""
+    return any(c.lower_ in _cues("cumulative") and c.dep_ in ("prep", "mark")
+               for tok in {head, trigger}
+               for c in [*tok.children, *(g for a in tok.children if a.dep_ == "advcl" for g in a.children)])
+
+
+def _years_ago(sent: Span, published: date | None, region: set[int]) -> bool:
+    """ "a nerve agent attack on British soil in 2018", "in March 2014": an event of a year before publication
+    is history, whatever the rest of the sentence says."""
+    if published is None:
+        return False
+    for i in region:
+        tok = sent.doc[i]
+        if not (tok.shape_ == "dddd" and tok.ent_type_ == "DATE" and 1900 <= int(tok.text) < published.year):
+            continue
+        holder = tok.head if tok.head.ent_type_ == "DATE" and tok.dep_ in ("nummod", "npadvmod", "appos") else tok
+        if holder.dep_ == "pobj" and holder.head.lower_ in ("in", "during", "of"):
+            return True
+    return False
+
+
+def _claimed(sent: Span, attribution: Attribution | None, trigger: Token) -> bool:
+    if attribution is not None or any(a.lemma_.lower() in SPEECH_LEMMAS for a in trigger.ancestors):
+        return True
+    before = sent.doc[sent.start:trigger.i].text
+    return before.count('"') % 2 == 1
 
 
 Row = TypeVar("Row")
 
 
-class _SentenceContext:
-    """What every event of a sentence draws on: its places, days, source and names."""
+def _find(sent: Span, table: Iterable[Row], pattern_of: Callable[[Row], re.Pattern]) -> dict[int, Row]:
+    """token index -> the first row (in priority order) whose pattern covers the token."""
+    found: dict[int, Row] = {}
+    for row in table:
+        for m in pattern_of(row).finditer(sent.text):
+            span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
+            for tok in span or ():
+                found.setdefault(tok.i, row)
+    return found
 
-    def __init__(self, sent: Span, published: date | None, facts: SentenceFacts):
+
+# --- roles: who, to whom, with what --------------------------------------------------------------------------
+
+class _Roles:
+    """The roles the patterns found in a sentence, by the word they hang on, and the parties they name."""
+
+    def __init__(self, sent: Span, matches: list[Match]):
+        self.actor_tokens = _find(sent, actors(), lambda a: a.pattern)
+        self.weapon_tokens = _find(sent, weapons(), lambda w: w.pattern)
+        self._found: dict[tuple[str, int], list[Token]] = defaultdict(list)
+        for m in matches:
+            anchor = m.tokens[m.rule.nodes[0][0]]
+            for name, tok in m.tokens.items():
+                if name in ROLES and tok not in self._found[(name, anchor.i)]:
+                    self._found[(name, anchor.i)].append(tok)
+
+    def of(self, role: str, *anchors: Token) -> list[Token]:
+        """The words that fill the role on any of the anchors."""
+        return [t for a in dict.fromkeys(anchors) for t in self._found.get((role, a.i), ())]
+
+    def words(self, role: str, *anchors: Token) -> set[int]:
+        """The role's phrases: the subtrees of its words."""
+        return {t.i for tok in self.of(role, *anchors) for t in tok.subtree}
+
+    def agent(self, head: Token, triggers: list[Token]) -> set[int]:
+        """Who does it: the subject (or "by" agent), the modifiers of a noun trigger ("Russian strikes"),
+        the one accused ("accused Ukraine of launching"), the speaker behind "they said they destroyed";
+        the side a place falls to ("fell to Russian control")."""
+        for trigger in triggers:
+            if trigger.pos_ == "VERB" and _frames().get(trigger.lemma_.lower()) == "fall":
+                return self.words("side", trigger)
+            owners = [c for c in self.of("modifier", trigger) if c.i in self.actor_tokens]
+            if trigger.pos_ == "NOUN" and owners:
+                return {t.i for c in owners for t in c.subtree}
+        if head.lemma_.lower() in SPEECH_LEMMAS:
+            return set()  # "RIA Novosti confirmed the attack": the subject reports it, it did not do it
+        return {t.i for subject in self.subjects(head) for t in subject.subtree}
+
+    def subjects(self, head: Token) -> list[Token]:
+        # All of them: a dateline parses as a second subject ("KABUL, Afghanistan (Oct. 6) — A ... force killed").
+        found = [self._speaker_for(s) if s.pos_ in PRONOUNS else s for s in self.of("subject", head)]
+        found += self.of("agent", head)
+        subjects = found or self.of("shared_agent", head)
+        if subjects:
+            return [s for s in subjects if s is not None]
+        governor = self.of("governor", head)
+        return self.subjects(governor[0]) if governor else self.of("accused", head)
+
+    @staticmethod
+    def _speaker_for(pronoun: Token) -> Token | None:
+        """ "Ukraine forces said they destroyed": they = Ukraine forces."""
+        for anc in pronoun.ancestors:
+            if anc.lemma_.lower() in SPEECH_LEMMAS:
+                subject = next((c for c in anc.children if c.dep_ == "nsubj"), None)
+                if subject is not None and subject.pos_ not in PRONOUNS:
+                    return subject
+        return None
+
+    def objects(self, head: Token, trigger: Token) -> list[Token]:
+        """What the event is done to: its objects and targets."""
+        return [t for tok in self.of("object", head, trigger) + self.of("target", head, trigger)
+                for t in tok.subtree]
+
+    def instruments(self, trigger: Token, head: Token, frame: str) -> set[int]:
+        """Where a clause names what it strikes with: its subject, "with"/"by" phrases, the trigger's own
+        words ("missile strikes"); for "fire"/"launch" also the object, or the noun they describe."""
+        if frame == "fall":
+            # "shells fell on the airfield", not "the wreckage of one of the missiles fell".
+            return {s.i for s in self.of("subject", trigger)}
+        found = self.words("own", trigger)
+        for role in ("subject", "agent", "instrument") + (("object",) if frame == "weapon" else ()):
+            found |= self.words(role, head, trigger)
+        return found
+
+    def actor(self, tokens: set[int]) -> Actor | None:
+        found = [a for i in sorted(tokens) if (a := self.actor_tokens.get(i))]
+        return min(found, key=actors().index) if found else None
+
+    def weapon(self, tokens: set[int]) -> Weapon | None:
+        found = [w for i in sorted(tokens) if (w := self.weapon_tokens.get(i)) and w.kind != "air defense"]
+        return min(found, key=weapons().index) if found else None
+
+
+# --- types: what the roles make of a frame ----------------------------------------------------------------
+
+class _Reader:
+    """A trigger's type, from the word alone or from its frame and roles."""
+
+    def __init__(self, roles: _Roles, place_at: Callable[[Token], bool]):
+        self.roles = roles
+        self.place_at = place_at
+
+    def read(self, trigger: Token, head: Token, region: set[int], agent: set[int]) -> _Reading | None:
+        named = _named_type(trigger)
+        if named:
+            return _Reading(trigger, named, NAMED, None)
+        frame = _frames()[trigger.lemma_.lower()]
+        instruments = self.roles.instruments(trigger, head, frame) & region
+        if frame == "weapon":
+            instruments |= {d.i for d in self.roles.of("described", trigger)}  # "missiles launched at Belgorod"
+        weapon = self.roles.weapon(instruments)
+        if frame == "attack":
+            return self._attack(trigger, head, weapon, agent)
+        if frame == "fall" and any(c.lower_ in ("to", "of") for c in trigger.children):
+            return _Reading(trigger, "territory_change", NAMED, None)
+        if frame in ("weapon", "fall"):
+            return _Reading(trigger, weapon.event_type, NAMED, weapon.name) if weapon and weapon.event_type else None
+        if frame == "seize":
+            return self._seize(trigger)
+        if frame == "operation":
+            return self._operation(trigger, agent)
+        # "armed": killing or engaging is a clash only when an armed party does it.
+        return _Reading(trigger, "armed_clash", INFERRED, None) if self.roles.actor(agent) else None
+
+    def _attack(self, trigger: Token, head: Token, weapon: Weapon | None, agent: set[int]) -> _Reading | None:
+        if self._figurative(trigger, head):
+            return None
+        agent_weapons = [w for i in sorted(agent) if (w := self.roles.weapon_tokens.get(i))]
+        if any(w.kind == "air defense" for w in agent_weapons):
+            return _Reading(trigger, "air_defense_interception", NAMED, None)
+        if weapon and weapon.event_type:
+            return _Reading(trigger, weapon.event_type, NAMED, weapon.name)
+        if any(t.lemma_.lower() in _cues("military_object") for t in self.roles.objects(head, trigger)):
+            return _Reading(trigger, "strike_on_military_target", INFERRED, None)
+        return _Reading(trigger, "remote_attack", GENERIC, None)
+
+    def _figurative(self, trigger: Token, head: Token) -> bool:
+        """ "the rouble hit a record low", "hit by EU sanctions", "a cyber attack", "a hunger strike", "strike a
+        deal", "an attack on democracy": the one who strikes, what with, or what is struck is no physical
+        thing (event_cues non_physical), or the one attacked is a person's name (a verbal attack)."""
+        of = self.roles.of
+        words: list[Token] = [trigger, *of("subject", head, trigger), *of("agent", head, trigger),
+                              *(o for o in of("object", head, trigger) if o.dep_ != "nsubjpass"),
+                              *(p for p in of("instrument", head, trigger) + of("target", head, trigger)
+                                if p.dep_ == "pobj"),
+                              *of("described", trigger)]  # "disinformation campaigns targeted at Latin Americans"
+        if trigger.head.dep_ == "prep" and trigger.head.lower_ == "on" and not list(trigger.children):
+            words.append(trigger.head)  # "workers went on strike"
+        cues = _cues("non_physical")
+        for w in words:
+            if w.lemma_.lower() in cues or w.lower_ in cues:
+                return True
+            if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in cues or c.lower_ in cues)
+                   for c in w.children):
+                return True
+        return trigger.lemma_.lower() == "attack" and any(
+            o.ent_type_ == "PERSON" and not self.place_at(o)
+            for o in self.roles.objects(head, trigger) if o.dep_ in ("pobj", "dobj"))
+
+    def _seize(self, trigger: Token) -> _Reading | None:
+        """ "took control of Lysychansk", "took over Lysychansk", "captured Kherson" vs "captured a Taliban leader"."""
+        objects = self.roles.of("object", trigger)
+        if trigger.lemma_ == "take" and not (any(c.dep_ == "prt" and c.lower_ == "over" for c in trigger.children)
+                                             or any(o.lemma_ == "control" for o in objects)):
+            return None
+        if any(o.lemma_ == "control" or self.place_at(o) for o in objects):
+            return _Reading(trigger, "territory_change", NAMED, None)
+        if any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _person_nouns() for o in objects):
+            return _Reading(trigger, "arrest", NAMED, None)
+        # "captured an Islamic Movement of Uzbekistan leader": the parser makes the group's name the object.
+        if any(t.lemma_.lower() in _person_nouns() for o in objects for t in _phrase(o)):
+            return _Reading(trigger, "arrest", NAMED, None)
+        return None
+
+    def _operation(self, trigger: Token, agent: set[int]) -> _Reading | None:
+        """ "An Afghan and coalition security force conducted an operation in Andar district", "during a
+        clearing operation", "raided a compound": a security operation when an armed party carries it out.
+        A bare "operation" counts only as the object of "conduct" or after "during", or named as a security,
+        clearing or search operation; never the war's name ("the special military operation")."""
+        if self.roles.actor(agent) is None:
+            return None
+        if trigger.lemma_.lower() == "operation":
+            modifiers = {c.lower_ for c in self.roles.of("modifier", trigger) if c.dep_ != "poss"}
+            if modifiers & _cues("not_operation"):
+                return None
+            if not (modifiers & _cues("operation_kind") or trigger.head.lemma_.lower() in _cues("operation_verb")):
+                return None
+        return _Reading(trigger, "security_operation", GENERIC, None)
+
+
+# --- where and when --------------------------------------------------------------------------------------
+
+class _Where:
+    """The words of a clause that are its own, and the place and day they give."""
+
+    def __init__(self, sent: Span, facts: SentenceFacts, roles: _Roles):
         self.sent = sent
-        self.published = published
         self.attribution = facts.attribution
         self.places = facts.places
         self.dates = facts.dates
+        self.roles = roles
         self.fragments = [t for t in sent if t.dep_ == "ROOT" and t != sent[0].sent.root and t.i > sent.start
                           and t.pos_ not in ("VERB", "AUX") and not any(x.pos_ in ("VERB", "AUX") for x in t.subtree)]
-        self.weapon_tokens = self._find(weapons(), lambda w: w.pattern)
-        self.actor_tokens = self._find(actors(), lambda a: a.pattern)
 
-    def _find(self, table: Iterable[Row], pattern_of: Callable[[Row], re.Pattern]) -> dict[int, Row]:
-        """token index -> the first row (in priority order) whose pattern covers the token."""
-        found: dict[int, Row] = {}
-        for row in table:
-            for m in pattern_of(row).finditer(self.sent.text):
-                span = self.sent.char_span(m.start(), m.end(), alignment_mode="expand")
-                for tok in span or ():
-                    found.setdefault(tok.i, row)
-        return found
-
-    # -- one clause
-
-    def events(self, head: Token, triggers: list[Token], groups: dict[Token, list[Token]]) -> list[Event]:
-        region = self._region(head, groups)
-        agent = self._agent(head, triggers)
-        readings = [r for t in triggers if (r := self._read(t, head, region, agent))]
-        if not readings:
-            return []
-        best = max(readings, key=lambda r: (r.certainty, -r.trigger.i))
-        if self._irrealis(best.trigger, head) or self._cumulative(best.trigger, head):
-            return []
-        region = region - self._asides(head, best.trigger, region)
-        if self._years_ago(region):
-            return []
-        actor = self._actor(agent)
-        if event_types()[best.event_type]["family"] == "remote":
-            region = region - self._origins(head, best.trigger)
-        places = self._places(best.trigger, region, agent)
-        mention = self._date(best.trigger, region)
-        day, precision = ((mention.day, mention.precision) if mention
-                          else (self.published, 2 if self.published else None))
-        weapon = best.weapon or next((w.name for i in sorted(region) if (w := self.weapon_tokens.get(i))
-                                      and w.kind != "air defense"), None)
-        base = Event(
-            event_type=best.event_type, actor=actor.name if actor else None, target=None, weapon=weapon,
-            location=None, event_date=day, date_precision=precision,
-            attributed_to=self.attribution.source if self.attribution else None,
-            claimed=self._claimed(best.trigger), trigger_text=best.trigger.text,
-            token_index=best.trigger.i - self.sent.start,
-        )
-        locations: list[Place | None] = list(places) or [None]
-        return [replace(base, location=p, target=self._target(head, best.trigger, region, agent, actor, p))
-                for p in locations]
-
-    def _region(self, head: Token, groups: dict[Token, list[Token]]) -> set[int]:
+    def region(self, head: Token, groups: dict[Token, list[Token]]) -> set[int]:
         """The clause's tokens: the head's subtree without nested events and without the source's words."""
         region = {t.i for t in head.subtree}
         # The parser sometimes cuts a sentence's tail into a verbless fragment of its own ("... to capture a
@@ -276,13 +471,13 @@ class _SentenceContext:
         for other in groups:
             if other != head and other.i in region and head.is_ancestor(other):
                 region -= {t.i for t in other.subtree}
-        region -= self._records(head)
+        region -= self.records(head)
         if self.attribution:
             a = self.attribution
             region -= set(range(self.sent.start + a.start, self.sent.start + a.end))
         return region
 
-    def _asides(self, head: Token, trigger: Token, region: set[int]) -> set[int]:
+    def asides(self, head: Token, trigger: Token, region: set[int]) -> set[int]:
         """The words of clauses the event is only set beside: "the strikes came as Nato's members invited Sweden",
         "the attack came before a planned meeting in St Petersburg", "... showed Moscow could not keep its
         promises", "... and an international conference in The Hague sought": their places are not its own."""
@@ -291,51 +486,21 @@ class _SentenceContext:
             tok = self.sent.doc[i]
             if tok == head or tok.i in out or tok.is_ancestor(trigger) or tok == trigger:
                 continue
-            if tok.dep_ == "prep" and tok.lower_ in _cues("aside_prep"):
-                aside = True
-            elif tok.dep_ in ("advcl", "conj", "ccomp", "parataxis") and tok.pos_ in ("VERB", "AUX"):
-                # a clause of its own: with a subordinator ("as", "before") or a subject of its own
-                # "captured ... while defending Mariupol": a clause without a subject shares the event's.
-                subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
-                aside = subject and (tok.dep_ != "advcl" or any(c.dep_ == "mark" and c.lower_ in _cues("aside")
-                                                                 for c in tok.children))
-            else:
-                aside = False
             # "destroyed two drones as they approached the city of Kursk": a clause about the event's own
             # participants (a pronoun subject) tells where it happened.
-            if aside and not any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in PRONOUNS for c in tok.children):
+            if _aside(tok) and not any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in PRONOUNS
+                                       for c in tok.children):
                 out |= {t.i for t in tok.subtree}
         return out
 
-    def _origins(self, head: Token, trigger: Token) -> set[int]:
+    def origins(self, head: Token, trigger: Token) -> set[int]:
         """ "rockets fired from the territory of Belarus", "intensifying attacks from Izium": where a strike comes
         from is not where it lands."""
         # not "smoke rises from the plant after a bombardment"
-        verbs = {trigger} | ({head} if _is_trigger(head) else set())
-        return {t.i for tok in verbs for c in tok.children
-                if c.dep_ == "prep" and c.lower_ == "from" and not c.is_ancestor(trigger) for t in c.subtree}
+        verbs = [trigger] + ([head] if _is_trigger(head) else [])
+        return {t.i for c in self.roles.of("origin", *verbs) if not c.is_ancestor(trigger) for t in c.subtree}
 
-    def _cumulative(self, trigger: Token, head: Token) -> bool:
-        """ "Russia had destroyed six Himars since the beginning of the invasion": a tally, not one happening."""
-        return any(c.lower_ in _cues("cumulative") and c.dep_ in ("prep", "mark")
-                   for tok in {head, trigger}
-                   for c in [*tok.children, *(g for a in tok.children if a.dep_ == "advcl" for g in a.children)])
-
-    def _years_ago(self, region: set[int]) -> bool:
-        """ "a nerve agent attack on British soil in 2018", "in March 2014": an event of a year before publication
-        is history, whatever the rest of the sentence says."""
-        if self.published is None:
-            return False
-        for i in region:
-            tok = self.sent.doc[i]
-            if not (tok.shape_ == "dddd" and tok.ent_type_ == "DATE" and 1900 <= int(tok.text) < self.published.year):
-                continue
-            holder = tok.head if tok.head.ent_type_ == "DATE" and tok.dep_ in ("nummod", "npadvmod", "appos") else tok
-            if holder.dep_ == "pobj" and holder.head.lower_ in ("in", "during", "of"):
-                return True
-        return False
-
-    def _records(self, trigger: Token) -> set[int]:
+    def records(self, trigger: Token) -> set[int]:
         """ "targeted a leader responsible for an attack Jan. 7 in Charkh district": the words of a record of the
         target's, with its own day and place, which are not this event's."""
         out: set[int] = set()
@@ -347,210 +512,7 @@ class _SentenceContext:
                     out |= {t.i for t in complement.subtree}
         return out
 
-    def _read(self, trigger: Token, head: Token, region: set[int], agent: set[int]) -> _Reading | None:
-        named = _named_type(trigger)
-        if named:
-            return _Reading(trigger, named, NAMED, None)
-        frame = _frames()[trigger.lemma_.lower()]
-        instruments = self._instruments(trigger, head, frame) & region
-        if frame == "weapon" and trigger.dep_ == "acl":
-            instruments.add(trigger.head.i)  # "missiles launched at Belgorod"
-        weapon = self._weapon(instruments)
-        if frame == "attack":
-            return self._read_attack(trigger, head, weapon, agent)
-        if frame == "weapon":
-            return _Reading(trigger, weapon.event_type, NAMED, weapon.name) if weapon and weapon.event_type else None
-        if frame == "fall":
-            if any(c.lower_ in ("to", "of") for c in trigger.children):
-                return _Reading(trigger, "territory_change", NAMED, None)
-            return _Reading(trigger, weapon.event_type, NAMED, weapon.name) if weapon and weapon.event_type else None
-        if frame == "seize":
-            return self._read_seize(trigger)
-        if frame == "operation":
-            return self._read_operation(trigger, agent)
-        # "armed": killing or engaging is a clash only when an armed party does it.
-        return _Reading(trigger, "armed_clash", INFERRED, None) if self._actor(agent) else None
-
-    def _read_attack(self, trigger: Token, head: Token, weapon: Weapon | None, agent: set[int]) -> _Reading | None:
-        if self._figurative(trigger, head):
-            return None
-        agent_weapons = [w for i in sorted(agent) if (w := self.weapon_tokens.get(i))]
-        if any(w.kind == "air defense" for w in agent_weapons):
-            return _Reading(trigger, "air_defense_interception", NAMED, None)
-        if weapon and weapon.event_type:
-            return _Reading(trigger, weapon.event_type, NAMED, weapon.name)
-        if any(t.lemma_.lower() in _cues("military_object") for t in self._objects(head, trigger)):
-            return _Reading(trigger, "strike_on_military_target", INFERRED, None)
-        return _Reading(trigger, "remote_attack", GENERIC, None)
-
-    def _figurative(self, trigger: Token, head: Token) -> bool:
-        """ "the rouble hit a record low", "hit by EU sanctions", "a cyber attack", "a hunger strike", "strike a
-        deal", "an attack on democracy": the one who strikes, what with, or what is struck is no physical
-        thing (event_cues non_physical), or the one attacked is a person's name (a verbal attack)."""
-        words: list[Token] = [trigger]
-        for tok in {head, trigger}:
-            for c in tok.children:
-                if c.dep_ in ("nsubj", "csubj") or c.dep_ in OBJECT_DEPS and c.dep_ != "nsubjpass":
-                    words.append(c)
-                elif c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in INSTRUMENT_PREPS | TARGET_PREPS):
-                    words.extend(g for g in c.children if g.dep_ == "pobj")
-        if trigger.dep_ == "acl":
-            words.append(trigger.head)  # "disinformation campaigns targeted at Latin American audiences"
-        if trigger.head.dep_ == "prep" and trigger.head.lower_ == "on" and not list(trigger.children):
-            words.append(trigger.head)  # "workers went on strike"
-        cues = _cues("non_physical")
-        for w in words:
-            if w.lemma_.lower() in cues or w.lower_ in cues:
-                return True
-            if any(c.dep_ in ("compound", "amod") and (c.lemma_.lower() in cues or c.lower_ in cues)
-                   for c in w.children):
-                return True
-        return trigger.lemma_.lower() == "attack" and any(
-            o.ent_type_ == "PERSON" and not self._place_at(o)
-            for o in self._objects(head, trigger) if o.dep_ in ("pobj", "dobj"))
-
-    def _read_seize(self, trigger: Token) -> _Reading | None:
-        """ "took control of Lysychansk", "took over Lysychansk", "captured Kherson" vs "captured a Taliban leader"."""
-        objects = [c for c in trigger.children if c.dep_ in OBJECT_DEPS]
-        if trigger.lemma_ == "take" and not (any(c.dep_ == "prt" and c.lower_ == "over" for c in trigger.children)
-                                             or any(o.lemma_ == "control" for o in objects)):
-            return None
-        if any(o.lemma_ == "control" or self._place_at(o) for o in objects):
-            return _Reading(trigger, "territory_change", NAMED, None)
-        if any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _person_nouns() for o in objects):
-            return _Reading(trigger, "arrest", NAMED, None)
-        # "captured an Islamic Movement of Uzbekistan leader": the parser makes the group's name the object.
-        if any(t.lemma_.lower() in _person_nouns() for o in objects for t in _phrase(o)):
-            return _Reading(trigger, "arrest", NAMED, None)
-        return None
-
-    def _read_operation(self, trigger: Token, agent: set[int]) -> _Reading | None:
-        """ "An Afghan and coalition security force conducted an operation in Andar district", "during a
-        clearing operation", "raided a compound": a security operation when an armed party carries it out.
-        A bare "operation" counts only as the object of "conduct" or after "during", or named as a security,
-        clearing or search operation; never the war's name ("the special military operation")."""
-        actor = self._actor(agent)
-        if actor is None:
-            return None
-        if trigger.lemma_.lower() == "operation":
-            modifiers = {c.lower_ for c in trigger.children if c.dep_ in ("amod", "compound")}
-            if modifiers & _cues("not_operation"):
-                return None
-            if not (modifiers & _cues("operation_kind") or trigger.head.lemma_.lower() in _cues("operation_verb")):
-                return None
-        return _Reading(trigger, "security_operation", GENERIC, None)
-
-    def _instruments(self, trigger: Token, head: Token, frame: str) -> set[int]:
-        """Where a clause names what it strikes with: its subject, "with"/"by" phrases, the trigger's own
-        modifiers ("missile strikes"); for "fire"/"launch" also the object, or the noun they describe."""
-        if frame == "fall":
-            # "shells fell on the airfield", not "the wreckage of one of the missiles fell".
-            return {c.i for c in trigger.children if c.dep_ == "nsubj"}
-        found = {t.i for t in trigger.subtree} if trigger.pos_ == "NOUN" else set()
-        for tok in {head, trigger}:
-            for c in tok.children:
-                if c.dep_ in ("nsubj", "agent") or (c.dep_ == "prep" and c.lower_ in INSTRUMENT_PREPS):
-                    found |= {t.i for t in c.subtree}
-                if frame == "weapon" and c.dep_ in OBJECT_DEPS:
-                    found |= {t.i for t in c.subtree}
-        return found
-
-    def _weapon(self, tokens: set[int]) -> Weapon | None:
-        found = [w for i in sorted(tokens) if (w := self.weapon_tokens.get(i)) and w.kind != "air defense"]
-        return min(found, key=weapons().index) if found else None
-
-    def _objects(self, head: Token, trigger: Token) -> list[Token]:
-        """What the event is done to: objects, and "on"/"against"/"at" phrases."""
-        out: list[Token] = []
-        for tok in {head, trigger}:
-            for c in tok.children:
-                if c.dep_ in OBJECT_DEPS:
-                    out.extend(c.subtree)
-                elif c.dep_ == "prep" and c.lower_ in TARGET_PREPS:
-                    out.extend(t for t in c.subtree if t is not c)
-        return out
-
-    def _agent(self, head: Token, triggers: list[Token]) -> set[int]:
-        """Who does it: the subject (or "by" agent), the modifiers of a noun trigger ("Russian strikes"),
-        the one accused ("accused Ukraine of launching"), the speaker behind "they said they destroyed";
-        the side a place falls to ("fell to Russian control")."""
-        for trigger in triggers:
-            if trigger.lemma_ == "fall" and trigger.pos_ == "VERB":
-                to = [c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "to"]
-                return {t.i for c in to for t in c.subtree}
-            owners = [c for c in trigger.children
-                      if c.dep_ in ("poss", "amod", "compound") and c.i in self.actor_tokens]
-            if trigger.pos_ == "NOUN" and owners:
-                return {t.i for c in owners for t in c.subtree}
-        if head.lemma_.lower() in SPEECH_LEMMAS:
-            return set()  # "RIA Novosti confirmed the attack": the subject reports it, it did not do it
-        return {t.i for subject in self._subjects(head) for t in subject.subtree}
-
-    def _subjects(self, head: Token) -> list[Token]:
-        # All of them: a dateline parses as a second subject ("KABUL, Afghanistan (Oct. 6) — A ... force killed").
-        subjects = [self._speaker_for(c) if c.pos_ in PRONOUNS else c for c in head.children if c.dep_ == "nsubj"]
-        subjects += [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        if not subjects and any(c.dep_ == "nsubjpass" for c in head.children):
-            # "Several insurgents were killed and others detained by Afghan and coalition forces": the
-            # coordinated passive verbs share the one "by" agent.
-            conjuncts = [c for c in head.children if c.dep_ == "conj"] + ([head.head] if head.dep_ == "conj" else [])
-            subjects = [g for v in conjuncts if v.pos_ == "VERB" for c in v.children if c.dep_ == "agent"
-                        for g in c.children if g.dep_ == "pobj"]
-        if subjects:
-            return [s for s in subjects if s is not None]
-        if head.dep_ in ("xcomp", "acl", "conj"):
-            return self._subjects(head.head)
-        if head.dep_ == "advcl" and head.tag_ in ("VBG", "VBN", "VB"):
-            return self._subjects(head.head)  # "killed one and detained three while searching for a leader"
-        if head.dep_ == "pcomp" and head.head.head.lemma_ in ("accuse", "blame"):
-            return [c for c in head.head.head.children if c.dep_ in OBJECT_DEPS]
-        return []
-
-    def _speaker_for(self, pronoun: Token) -> Token | None:
-        """ "Ukraine forces said they destroyed": they = Ukraine forces."""
-        for anc in pronoun.ancestors:
-            if anc.lemma_.lower() in SPEECH_LEMMAS:
-                subject = next((c for c in anc.children if c.dep_ == "nsubj"), None)
-                if subject is not None and subject.pos_ not in PRONOUNS:
-                    return subject
-        return None
-
-    def _actor(self, tokens: set[int]) -> Actor | None:
-        found = [a for i in sorted(tokens) if (a := self.actor_tokens.get(i))]
-        return min(found, key=actors().index) if found else None
-
-    def _target(self, head: Token, trigger: Token, region: set[int], agent: set[int],
-                actor: Actor | None, place: Place | None) -> str | None:
-        """Whom it is done to: a party named in the objects, else the state whose ground was struck."""
-        named = self._actor({t.i for t in self._objects(head, trigger)} & region - agent)
-        if named and named != actor:
-            return named.name
-        if place and actor and place.country_code and place.country_code != actor.country_code:
-            return _state_of(place.country_code)
-        return None
-
-    def _irrealis(self, trigger: Token, head: Token) -> bool:
-        """Denied, planned, feared or future: "did not provide evidence of the attack", "the goal of taking over"."""
-        if any(c.dep_ == "amod" and c.lemma_.lower() in _cues("irrealis") for c in trigger.children):
-            return True  # "possible explosion", "a potential attack"
-        for tok in [trigger, *trigger.ancestors]:
-            if tok.lemma_.lower() in _cues("irrealis"):
-                return True
-            if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _cues("irrealis")) for c in tok.children):
-                return True
-            if tok.lemma_.lower() in SPEECH_LEMMAS:
-                return False
-        return False
-
-    def _claimed(self, trigger: Token) -> bool:
-        if self.attribution is not None or any(a.lemma_.lower() in SPEECH_LEMMAS for a in trigger.ancestors):
-            return True
-        before = self.sent.doc[self.sent.start:trigger.i].text
-        return before.count('"') % 2 == 1
-
-    # -- where and when
-
-    def _places(self, trigger: Token, region: set[int], agent: set[int]) -> list[Place]:
+    def locations(self, trigger: Token, region: set[int], agent: set[int]) -> list[Place]:
         """The most precise place in the clause nearest the trigger, with the places coordinated with it."""
         start = self.sent.start
         # A place in capitals is a dateline ("KABUL, Afghanistan"), where the report was filed.
@@ -560,7 +522,7 @@ class _SentenceContext:
                   and all(start + i in region and (start + i not in agent or p.kind == "admin1")
                           for i in range(p.start, p.end))]
         if not inside:
-            own = self._own_country(region) or self._speakers_region()
+            own = _own_country(self.sent, region) or self._speakers_region()
             return [own] if own else []
         best = min(inside, key=lambda p: (_specificity(p), abs(start + p.start - trigger.i)))
         root = self.sent[best.start:best.end].root
@@ -570,7 +532,7 @@ class _SentenceContext:
         """ "arms delivered by Washington", "Moscow's supply lines", "showed Moscow could not keep": a capital or
         country that stands for its government (an actor's name) as a subject, possessor or agent is no place."""
         root = self.sent[place.start:place.end].root
-        if root.i not in self.actor_tokens:
+        if root.i not in self.roles.actor_tokens:
             return False
         return root.dep_ in ("nsubj", "poss") or (root.dep_ == "pobj" and root.head.dep_ == "agent")
 
@@ -584,55 +546,131 @@ class _SentenceContext:
         found = [p for p in self.places if p.kind == "admin1" and a.start <= p.start and p.end <= a.end]
         return replace(found[0], geo_precision=3) if len(found) == 1 else None
 
-    def _own_country(self, region: set[int]) -> Place | None:
-        """ "a missile attack on his country": the country of the one whose country it is (the sentence's subject)."""
-        for i in sorted(region):
-            tok = self.sent.doc[i]
-            if tok.lemma_.lower() in _cues("own_country") and any(c.dep_ == "poss" and c.pos_ in PRONOUNS
-                                                                   for c in tok.children):
-                code = self._subject_country()
-                return country_place(code, i - self.sent.start, i + 1 - self.sent.start) if code else None
-        return None
-
-    def _subject_country(self) -> str | None:
-        root = self.sent.root
-        subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-        words = [t.text for t in subject.subtree] if subject is not None else []
-        return next((demonyms()[w] for w in words if w in demonyms()), None)
-
-    def _date(self, trigger: Token, region: set[int]) -> DateMention | None:
-        """The day said in the clause, else in the sentence; a day in brackets is a dateline, the last resort."""
-        head = _clause_head(trigger)
-        records = self._records(trigger)
-
-        def in_record(d: DateMention) -> bool:
-            span = self.sent.char_span(d.start, d.end, alignment_mode="expand")
-            return span is not None and span[0].i in records
-        dated = [d for d in self.dates if d.day is not None and not in_record(d)]
-        if not dated:
-            return None
-        reported = head != trigger and head.lemma_.lower() in SPEECH_LEMMAS
-
-        def key(d: DateMention):
-            span = self.sent.char_span(d.start, d.end, alignment_mode="expand")
-            first = span[0].i if span else trigger.i
-            bracketed = self.sent.text[:d.start].rstrip().endswith("(")
-            # "forces today confirmed the arrest of ... Sept. 19": "today" is when it was said.
-            said = reported and span is not None and span.root.head == head
-            return (bracketed, first not in region, said, abs(first - trigger.i))
-        return min(dated, key=key)
-
-    def _place_at(self, tok: Token) -> bool:
+    def place_at(self, tok: Token) -> bool:
         i = tok.i - self.sent.start
         return any(p.start <= i < p.end for p in self.places) or any(
-            self._place_at(c) for c in tok.children if c.dep_ in ("prep", "pobj", "appos") and c.i > tok.i)
+            self.place_at(c) for c in tok.children if c.dep_ in ("prep", "pobj", "appos") and c.i > tok.i)
+
+
+def _aside(tok: Token) -> bool:
+    """A phrase or clause of its own: "before"/"after" a happening, or a clause with a subject of its own and,
+    below the clause, a subordinator ("as", "before"). "captured ... while defending Mariupol": a clause
+    without a subject shares the event's."""
+    if tok.dep_ == "prep":
+        return tok.lower_ in _cues("aside_prep")
+    if tok.dep_ not in ("advcl", "conj", "ccomp", "parataxis") or tok.pos_ not in ("VERB", "AUX"):
+        return False
+    subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)
+    return subject and (tok.dep_ != "advcl" or any(c.dep_ == "mark" and c.lower_ in _cues("aside")
+                                                    for c in tok.children))
+
+
+def _own_country(sent: Span, region: set[int]) -> Place | None:
+    """ "a missile attack on his country": the country of the one whose country it is (the sentence's subject)."""
+    for i in sorted(region):
+        tok = sent.doc[i]
+        if tok.lemma_.lower() in _cues("own_country") and any(c.dep_ == "poss" and c.pos_ in PRONOUNS
+                                                               for c in tok.children):
+            code = _subject_country(sent)
+            return country_place(code, i - sent.start, i + 1 - sent.start) if code else None
+    return None
+
+
+def _subject_country(sent: Span) -> str | None:
+    subject = next((c for c in sent.root.children if c.dep_ == "nsubj"), None)
+    words = [t.text for t in subject.subtree] if subject is not None else []
+    return next((demonyms()[w] for w in words if w in demonyms()), None)
+
+
+def _event_date(sent: Span, dates: list[DateMention], trigger: Token, region: set[int],
+                records: set[int]) -> DateMention | None:
+    """The day said in the clause, else in the sentence; a day in brackets is a dateline, the last resort."""
+    head = clause_head(trigger, CLAUSE_DEPS)
+
+    def first(d: DateMention) -> Token | None:
+        span = sent.char_span(d.start, d.end, alignment_mode="expand")
+        return span[0] if span else None
+    dated = [d for d in dates if d.day is not None and not ((tok := first(d)) is not None and tok.i in records)]
+    if not dated:
+        return None
+    reported = head != trigger and head.lemma_.lower() in SPEECH_LEMMAS
+
+    def key(d: DateMention):
+        span = sent.char_span(d.start, d.end, alignment_mode="expand")
+        at = span[0].i if span else trigger.i
+        bracketed = sent.text[:d.start].rstrip().endswith("(")
+        # "forces today confirmed the arrest of ... Sept. 19": "today" is when it was said.
+        said = reported and span is not None and span.root.head == head
+        return (bracketed, at not in region, said, abs(at - trigger.i))
+    return min(dated, key=key)
+
+
+# --- a clause's event ------------------------------------------------------------------------------------
+
+class _Sentence:
+    """What every event of a sentence draws on: its roles, places, days and source."""
+
+    def __init__(self, sent: Span, published: date | None, facts: SentenceFacts, matches: list[Match]):
+        self.sent = sent
+        self.published = published
+        self.attribution = facts.attribution
+        self.dates = facts.dates
+        self.roles = _Roles(sent, matches)
+        self.where = _Where(sent, facts, self.roles)
+        self.reader = _Reader(self.roles, self.where.place_at)
+
+    def events(self, head: Token, triggers: list[Token], groups: dict[Token, list[Token]]) -> list[Event]:
+        region = self.where.region(head, groups)
+        agent = self.roles.agent(head, triggers)
+        readings = [r for t in triggers if (r := self.reader.read(t, head, region, agent))]
+        if not readings:
+            return []
+        best = max(readings, key=lambda r: (r.certainty, -r.trigger.i))
+        if _irrealis(best.trigger) or _cumulative(best.trigger, head):
+            return []
+        region = region - self.where.asides(head, best.trigger, region)
+        if _years_ago(self.sent, self.published, region):
+            return []
+        if event_types()[best.event_type]["family"] == "remote":
+            region = region - self.where.origins(head, best.trigger)
+        return self._located(best, head, region, agent)
+
+    def _located(self, best: _Reading, head: Token, region: set[int], agent: set[int]) -> list[Event]:
+        """The event at each of its places, dated, with its actor, weapon and source."""
+        actor = self.roles.actor(agent)
+        places = self.where.locations(best.trigger, region, agent)
+        mention = _event_date(self.sent, self.dates, best.trigger, region, self.where.records(best.trigger))
+        day, precision = ((mention.day, mention.precision) if mention
+                          else (self.published, 2 if self.published else None))
+        weapon = best.weapon or next((w.name for i in sorted(region) if (w := self.roles.weapon_tokens.get(i))
+                                      and w.kind != "air defense"), None)
+        base = Event(
+            event_type=best.event_type, actor=actor.name if actor else None, target=None, weapon=weapon,
+            location=None, event_date=day, date_precision=precision,
+            attributed_to=self.attribution.source if self.attribution else None,
+            claimed=_claimed(self.sent, self.attribution, best.trigger), trigger_text=best.trigger.text,
+            token_index=best.trigger.i - self.sent.start,
+        )
+        locations: list[Place | None] = list(places) or [None]
+        return [replace(base, location=p, target=self._target(head, best.trigger, region, agent, actor, p))
+                for p in locations]
+
+    def _target(self, head: Token, trigger: Token, region: set[int], agent: set[int],
+                actor: Actor | None, place: Place | None) -> str | None:
+        """Whom it is done to: a party named in the objects, else the state whose ground was struck."""
+        named = self.roles.actor({t.i for t in self.roles.objects(head, trigger)} & region - agent)
+        if named and named != actor:
+            return named.name
+        if place and actor and place.country_code and place.country_code != actor.country_code:
+            return _state_of(place.country_code)
+        return None
 
 
 def _phrase(tok: Token) -> list[Token]:
     """A noun with its "of" phrases, without clauses: "Movement of Uzbekistan leader"."""
     out = [tok]
     for c in tok.children:
-        if c.dep_ in ("prep", "pobj", "compound") and c.dep_ not in CLAUSE_DEPS:
+        if c.dep_ in ("prep", "pobj", "compound"):
             out.extend(_phrase(c))
     return out
 

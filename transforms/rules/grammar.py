@@ -165,6 +165,12 @@ def _node(where: str, raw) -> tuple[str, dict]:
     spec = spec or {}
     if set(spec) - NODE_KEYS:
         raise GrammarError(f"{where}: node {name} has unknown keys {sorted(set(spec) - NODE_KEYS)}")
+    for key in set(spec) & set(ATTRS):
+        value = spec[key]
+        values = [v for vs in value.values() for v in _names(vs)] if isinstance(value, dict) else _names(value)
+        if not all(isinstance(v, str) for v in values):
+            # YAML reads a bare on, off, yes or no as a boolean: "lower: [on, at]" would test for True.
+            raise GrammarError(f"{where}: node {name} {key}: {value!r} is not a word; quote it")
     return str(name), dict(spec)
 
 

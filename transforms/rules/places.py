@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Iterable, NamedTuple
 
 from anyascii import anyascii
@@ -244,9 +244,7 @@ def demonyms() -> dict[str, str]:
     return {name: row["country_code"] for row in vocab.rows("countries") for name in row["demonyms"].split(";")}
 
 
-@lru_cache(maxsize=None)
-def _cues(role: str) -> frozenset[str]:
-    return frozenset(row["word"] for row in vocab.rows("place_cues") if row["role"] == role)
+_cues = partial(vocab.words, "place_cues")
 
 
 @lru_cache(maxsize=1)

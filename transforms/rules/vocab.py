@@ -25,3 +25,9 @@ def column(name: str, col: str) -> list[str]:
 
 def mapping(name: str, key: str, value: str) -> dict[str, str]:
     return {row[key]: row[value] for row in rows(name)}
+
+
+@lru_cache(maxsize=None)
+def words(name: str, role: str, column: str = "role") -> frozenset[str]:
+    """The words of vocab/<name>.csv whose ``column`` is ``role``."""
+    return frozenset(row["word"] for row in rows(name) if row[column] == role)
