@@ -11,6 +11,7 @@ The last line of a plain run is ``ratio_extract=X ratio_run=Y peak_rss_mib=Z``.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import subprocess
@@ -21,6 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+# The empty-run probe runs the DAG Airflow would: from a checkout, this one's (as `make run` sets it).
+os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(REPO / "dags"))
 
 from transforms import config  # noqa: E402 (importable only once the repo is on sys.path)
 from transforms.entry import benchmark  # noqa: E402

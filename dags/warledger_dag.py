@@ -119,7 +119,6 @@ def warledger():
         except DataQualityError as err:
             # Bad data stays bad on retry: fail now, naming the expectation.
             raise AirflowFailException(str(err)) from err
-        print(f"warehouse: {cfg.warehouse}\ndata-quality report: {summary.data_docs}")
         # XCom and the asset event hold JSON, not the dataclass.
         result = summary.to_dict()
         context["outlet_events"][WAREHOUSE].extra = {"run_id": context["run_id"], "loaded": result["loaded"]}

@@ -63,7 +63,6 @@ def warledger_fetch():
 
         cfg = settings()
         report = fetch_sources(cfg.sources, cfg.landing, max_file_mb=cfg.max_file_mb)
-        print(report.lines())
         return {"articles": report.articles, "written": report.written, "failures": report.failures}
 
     @task(outlets=[LANDING])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import datetime, timezone
 
@@ -73,12 +74,28 @@ def _run(dagbag, day: int):
     return dag.test(logical_date=datetime(2022, 7, day, tzinfo=timezone.utc))
 
 
-def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gold):
+def test_dag_run_loads_the_sample_as_its_gold(airflow_db, dagbag, workspace, gold, caplog):
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / SAMPLE_ARTICLE.name)
     (workspace.landing / "broken.txt").write_text("20220703\nhttps://example.com/x\nA sentence.\n")
 
-    run = _run(dagbag, 3)
+    with caplog.at_level(logging.INFO, logger="transforms"):
+        run = _run(dagbag, 3)
     assert run.state == "success"
+    # Each task says in its log what it read, wrote and set aside, through the package's module loggers.
+    lines = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+
+    def logged(name: str, level: str, start: str, *parts: str) -> bool:
+        return any(n == name and lv == level and m.startswith(start) and all(p in m for p in parts)
+                   for n, lv, m in lines)
+
+    assert logged("transforms.stages.pipeline", "WARNING", "quarantined at ingest: ", "broken.txt: missing title line")
+    assert logged("transforms.stages.extract", "INFO", "extracted batch_00000: 1 articles, 38 sentences, ",
+                  " figures, ", " events, ")
+    for table in ("articles", "sentences", "casualty_figures", "events", "event_mentions", "quarantine"):
+        assert logged("transforms.quality.validate", "INFO", f"validated {table}: ", f"suite {table} passed")
+    assert logged("transforms.store.warehouse", "INFO", "merged run ", "articles +1, ", "sentences +38, ")
+    assert logged("transforms.stages.publish", "INFO", f"published run {run.run_id}: read 1 article(s)",
+                  "loaded 1 article(s)")
 
     figures = query(workspace.warehouse, "SELECT * FROM casualty_figures")
     assert_matches_gold(figures, gold)
@@ -154,7 +171,7 @@ def _landing_events() -> int:
 
 
 def test_fetch_dag_run_writes_the_landing_file_and_updates_the_asset(airflow_db, dagbag, workspace, tmp_path,
-                                                                     monkeypatch):
+                                                                     monkeypatch, caplog):
     import json
 
     from localsite import SETTINGS, LocalSite, article_page, feed_item, news_records, rss, static
@@ -170,9 +187,15 @@ def test_fetch_dag_run_writes_the_landing_file_and_updates_the_asset(airflow_db,
     dag = dagbag.dags["warledger_fetch"]
     events = _landing_events()
     try:
-        run = dag.test(logical_date=datetime(2022, 7, 3, 0, 0, tzinfo=timezone.utc))
+        with caplog.at_level(logging.INFO, logger="transforms.reading.fetch"):
+            run = dag.test(logical_date=datetime(2022, 7, 3, 0, 0, tzinfo=timezone.utc))
         assert run.state == "success"
         [written] = workspace.landing.glob("fetch-*.jsonl")
+        # The fetch task's log: the source's counts, and the total with the file written.
+        logged = [r.getMessage() for r in caplog.records if r.name == "transforms.reading.fetch"]
+        assert "fetched local: 1 item(s) seen, 1 new, 1 fetched, 0 failed" in logged
+        assert [m for m in logged if m.startswith("fetch: 1 source(s), 1 feed(s), 1 item(s) seen, 1 fetched, "
+                                                  f"0 failed; wrote 1 article(s) to {written}; ")]
         [article] = [json.loads(line) for line in written.read_text().splitlines()]
         assert (article["title"], article["date"], article["source"]) == (record["title"], record["date"], "local")
         assert _landing_events() == events + 1
@@ -204,7 +227,7 @@ def test_dag_says_who_owns_it_and_bounds_and_reports_each_task(dagbag, dag_id):
 def test_a_failed_task_logs_one_line_naming_run_and_reason(caplog):
     from transforms.entry.failures import log_task_failure
 
-    with caplog.at_level("ERROR", logger="warledger"):
+    with caplog.at_level("ERROR", logger="transforms.entry.failures"):
         log_task_failure({"task_instance": None, "run_id": "scheduled__2022-07-03",
                           "exception": FileNotFoundError("data/staging/x/batch_00003/articles.parquet")})
     assert caplog.messages == ["warledger task ? of run scheduled__2022-07-03 failed: "

@@ -40,6 +40,7 @@ class Settings:
     max_sentence_chars: int
     input_roots: tuple[Path, ...]
     lock_wait_seconds: float
+    log_level: str                  # what `warledger` writes to stderr; Airflow's task logs keep their own level
 
 
 def settings() -> Settings:
@@ -60,6 +61,7 @@ def settings() -> Settings:
         max_sentence_chars=int(os.environ.get("WARLEDGER_MAX_SENTENCE_CHARS", "5000")),
         input_roots=_paths("WARLEDGER_INPUT_ROOTS", landing),
         lock_wait_seconds=float(os.environ.get("WARLEDGER_LOCK_WAIT_SECONDS", "60")),
+        log_level=os.environ.get("WARLEDGER_LOG_LEVEL", "WARNING").upper(),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -20,8 +22,15 @@ def test_cli_runs_the_whole_corpus_and_a_second_run_adds_nothing(tmp_path):
     wh = tmp_path / "w.duckdb"
     cmd = [str(Path(sys.executable).parent / "warledger"), "run", "--input", str(CORPUS), "--warehouse", str(wh),
            "--staging", str(tmp_path / "staging"), "--docs", str(tmp_path / "docs")]
-    first = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    first = subprocess.run([*cmd, "-v"], capture_output=True, text=True, check=True)
     assert "casualty figure(s)" in first.stdout and f"warehouse: {wh}" in first.stdout
+    # -v: what each stage did on stderr, a line per batch and a total; stdout keeps only the summary.
+    logged = first.stderr.splitlines()
+    assert sum(" INFO transforms.stages.extract: extracted batch_" in line for line in logged) == 8
+    assert any(" INFO transforms.stages.pipeline: extracted run cli__" in line
+               and ": 8 batch(es), 397 articles, " in line for line in logged)
+    assert any(" WARNING transforms.quality.validate: suite " in line for line in logged)
+    assert not [line for line in first.stdout.splitlines() if " transforms." in line]
     assert f"data-quality report: {tmp_path / 'docs' / 'report.html'}" in first.stdout
     articles = query(wh, "SELECT count(*) AS n, count(DISTINCT external_id) AS ids FROM articles")[0]
     # 407 records, 10 of which repeat another record's title, date and text word for word.
@@ -29,26 +38,43 @@ def test_cli_runs_the_whole_corpus_and_a_second_run_adds_nothing(tmp_path):
     figures = query(wh, "SELECT category, count(*) AS n FROM casualty_figures GROUP BY ALL")
     assert {f["category"] for f in figures} >= {"killed", "injured", "displaced"}
     before = snapshot(wh)
-    second = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    second = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                            env={**os.environ, "WARLEDGER_LOG_LEVEL": "info"})
     assert "read 0 new article(s)" in second.stdout
+    assert "1 file(s) found, 1 skipped as already read (same path, same bytes), 0 read" in second.stderr
     assert snapshot(wh) == before
 
 
-def test_bad_files_are_quarantined_once_and_the_rest_loads(workspace):
+def test_bad_files_are_quarantined_once_and_the_rest_loads(workspace, caplog):
     shutil.copy(SAMPLE_ARTICLE, workspace.landing / "good.txt")
     (workspace.landing / "empty.txt").write_text("")
     (workspace.landing / "feed.jsonl").write_text(
         '{"id": "a", "title": "T", "date": "2022-07-03", "url": null, '
         '"text": "Two civilians were killed in Kharkiv on Saturday."}\nnope\n')
-    run(workspace.landing, workspace, "run-1")
+    with caplog.at_level(logging.INFO, logger="transforms"):
+        run(workspace.landing, workspace, "run-1")
     assert query(workspace.warehouse, "SELECT count(*) AS n FROM articles")[0]["n"] == 2
+    warned = _package_warnings(caplog)
+    assert [w.split(": ", 1)[0] for w in warned] == ["quarantined at ingest"] * 2
+    assert "empty.txt: empty file" in warned[0] and "feed.jsonl: line 2: not JSON" in warned[1]
     reasons = sorted(q["reason"] for q in query(workspace.warehouse, "SELECT reason FROM quarantine"))
     assert len(reasons) == 2 and "empty.txt: empty file" in reasons[0] and "feed.jsonl: line 2: not JSON" in reasons[1]
     kharkiv = query(workspace.warehouse, "SELECT * FROM casualty_figures WHERE location_name = 'Kharkiv'")
     assert [(f["category"], f["low"], str(f["event_date"])) for f in kharkiv] == [("killed", 2, "2022-07-02")]
     before = snapshot(workspace.warehouse)
-    run(workspace.landing, workspace, "run-2")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="transforms"):
+        run(workspace.landing, workspace, "run-2")
     assert snapshot(workspace.warehouse) == before
+    assert _package_warnings(caplog) == []
+    assert any("3 file(s) found, 3 skipped as already read" in r.getMessage() for r in caplog.records)
+
+
+
+def _package_warnings(caplog) -> list[str]:
+    """The package's own warnings (GX and its dependencies warn on import too)."""
+    return sorted(r.getMessage() for r in caplog.records
+                  if r.levelname == "WARNING" and r.name.startswith("transforms."))
 
 
 CORRECTION = "Two more people were killed in Bakhmut on Saturday, the governor said.\n"

@@ -7,8 +7,11 @@ so ``--help`` and ``sql`` start at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import logging
 import sys
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,9 +36,15 @@ def _main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     cfg = _settings(args)
+    level = logging.getLevelName(cfg.log_level)
+    if not isinstance(level, int):
+        parser.error(f"WARLEDGER_LOG_LEVEL: unknown level {cfg.log_level!r} (DEBUG, INFO, WARNING, ERROR)")
+    if args.verbose:
+        level = min(level, logging.INFO if args.verbose == 1 else logging.DEBUG)
     if args.command in ("sql", "export") and not cfg.warehouse.exists():
         parser.error(f"no warehouse at {cfg.warehouse}: run `warledger run` or the DAG first")
-    return COMMANDS[args.command](args, cfg, parser)
+    with _logging_to_stderr(level):
+        return COMMANDS[args.command](args, cfg, parser)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,7 +90,35 @@ def _parser() -> argparse.ArgumentParser:
                        help="geojson: points from latitude/longitude (incidents, events, casualty_figures)")
     p_exp.add_argument("--out", type=Path, required=True, help="the file to write")
     p_exp.add_argument("--warehouse", type=Path, help="DuckDB file (default: WARLEDGER_WAREHOUSE)")
+
+    # Before or after the command: `warledger -v run` and `warledger run -v` alike.
+    _verbosity(parser, 0)
+    for command in sub.choices.values():
+        _verbosity(command, argparse.SUPPRESS)
     return parser
+
+
+def _verbosity(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("-v", "--verbose", action="count", default=default,
+                        help="log to stderr what each stage read, wrote and skipped (-v INFO, -vv DEBUG; "
+                             "default: WARLEDGER_LOG_LEVEL, else WARNING)")
+
+
+@contextlib.contextmanager
+def _logging_to_stderr(level: int) -> Iterator[None]:
+    """The package's log lines on stderr while a command runs, so that stdout holds only its own output;
+    the logger is left as it was after (a caller may run several commands in one process)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+    package = logging.getLogger("transforms")
+    was = package.level
+    package.addHandler(handler)
+    package.setLevel(level)
+    try:
+        yield
+    finally:
+        package.removeHandler(handler)
+        package.setLevel(was)
 
 
 def _eval(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
@@ -155,8 +192,12 @@ def _run(args, cfg: config.Settings, parser: argparse.ArgumentParser) -> int:
         options = RunOptions.from_params(vars(args))
     except ValueError as err:
         parser.error(f"--since/--until: {err}")
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
     try:
-        result = run(source, cfg, run_id, options, progress=_progress_bar)
+        # Log lines printed above the bar rather than through it.
+        with logging_redirect_tqdm([logging.getLogger("transforms")]):
+            result = run(source, cfg, run_id, options, progress=_progress_bar)
     except DataQualityError as err:
         print(err, file=sys.stderr)
         return 1

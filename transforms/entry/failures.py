@@ -7,7 +7,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-log = logging.getLogger("warledger")
+log = logging.getLogger(__name__)
 
 
 def failure_line(context: Mapping[str, Any]) -> str:

@@ -10,9 +10,10 @@ Validation runs in an in-memory GX context, so it writes nothing; ``docs`` publi
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from importlib.resources import files
 
@@ -42,6 +43,7 @@ RESULT_COLUMNS = [
 # Timestamps, which pandas refuses to compare with one another.
 DAY_COLUMNS = ("published_date", "ingested_at", "event_date")
 VOCAB_KEY = "$vocab"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -113,7 +115,23 @@ def validate(table: str, df: pd.DataFrame, run_id: str) -> Validation:
     passed = df.iloc[[i for i in range(len(df)) if i not in reasons]]
     # The warehouse keeps naive UTC timestamps.
     results = _results_frame(report, table, run_id, validated_at.replace(tzinfo=None))
+    _log_result(table, results, len(df), len(failed), datetime.now(timezone.utc) - validated_at)
     return Validation(table, passed, failed, results, report)
+
+
+def _log_result(table: str, results: pd.DataFrame, rows: int, failed: int, took: timedelta) -> None:
+    """One line per suite, and a warning per expectation that met unexpected rows or failed."""
+    log.info("validated %s: %d row(s), suite %s %s: %d of %d expectation(s) met; %d row(s) set aside, %.1f s",
+             table, rows, table, "passed" if results["success"].all() else "failed", results["success"].sum(),
+             len(results), failed, took.total_seconds())
+    for r in results.itertuples(index=False):
+        unexpected = 0 if pd.isna(r.unexpected_count) else int(r.unexpected_count)
+        if r.success and not unexpected:
+            continue
+        what = "critical: the rows are set aside" if r.severity == "critical" else "warning: recorded, the rows load"
+        log.warning("suite %s: %s %s, %d of %s row(s) unexpected (%s)", table, r.expectation,
+                    "passed" if r.success else "failed", unexpected,
+                    "?" if pd.isna(r.element_count) else r.element_count, what)
 
 
 def _comparable(df: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,7 @@ from transforms.reading.web import Client, FetchError
 FAILURES_SUFFIX = ".failures.jsonl"
 # Enough of a body that is not a feed to see what it was; ingest keeps less.
 SAMPLE_BYTES = 4000
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -69,6 +72,7 @@ def state_path(landing: Path) -> Path:
 
 def fetch(sources_file: Path, landing: Path, state_file: Path | None = None, max_file_mb: float = 20.0) -> FetchReport:
     """Fetch every source in turn; one failing source never stops the others."""
+    start = time.perf_counter()
     sources = load_sources(sources_file)
     landing = Path(landing)
     landing.mkdir(parents=True, exist_ok=True)
@@ -87,7 +91,20 @@ def fetch(sources_file: Path, landing: Path, state_file: Path | None = None, max
         report.failures = str(_write_jsonl(landing / f"fetch-{stamp}{FAILURES_SUFFIX}", new_failures))
     # Written after the articles: a crash in between fetches them again, and ingest reads them once.
     _save_state(state_file, state)
+    _log(report, sum(1 for s in sources if s.feed), time.perf_counter() - start)
     return report
+
+
+def _log(report: FetchReport, feeds: int, seconds: float) -> None:
+    for source in report.sources:
+        log.info("fetched %s: %d item(s) seen, %d new, %d fetched, %d failed%s", source.name, source.seen,
+                 source.new, source.fetched, len(source.failures), " (feed unchanged)" if source.unchanged else "")
+        for failure in source.failures:
+            log.warning("fetch %s failed: %s", source.name, failure["reason"])
+    log.info("fetch: %d source(s), %d feed(s), %d item(s) seen, %d fetched, %d failed; wrote %d article(s) to %s; "
+             "%.1f s", len(report.sources), feeds, sum(r.seen for r in report.sources),
+             sum(r.fetched for r in report.sources), sum(len(r.failures) for r in report.sources), report.written,
+             report.articles or "no file", seconds)
 
 
 def _fetch_source(source: Source, client: Client, state: dict, records: list[dict]) -> SourceReport:

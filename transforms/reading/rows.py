@@ -7,6 +7,7 @@ with the file and the reason; an id is the sha1 of what the row says, so re-runn
 from __future__ import annotations
 
 import hashlib
+import logging
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,8 @@ ARTICLE_COLUMNS = [
 SENTENCE_COLUMNS = ["article_id", "sentence_index", "text"]
 QUARANTINE_COLUMNS = ["source_file", "record_ref", "reason", "raw", "quarantined_at", "stage"]
 STAGED_QUARANTINE_COLUMNS = QUARANTINE_COLUMNS + ["quarantine_id"]
+# Enough reasons to see in a task log what went wrong; the quarantine table keeps every one.
+LOGGED_REASONS = 20
 
 
 def sha1(text: str) -> str:
@@ -35,6 +38,15 @@ def unexpected(err: BaseException) -> str:
     frame = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
     where = f" (at {Path(frame.filename).name}:{frame.lineno} in {frame.name})" if frame else ""
     return f"unexpected {type(err).__name__}: {err}{where}"
+
+
+def log_quarantined(log: logging.Logger, stage: str, reasons: list[str]) -> None:
+    """Each new quarantine reason at WARNING, the first LOGGED_REASONS of them, then how many more."""
+    for reason in reasons[:LOGGED_REASONS]:
+        log.warning("quarantined at %s: %s", stage, reason, stacklevel=2)
+    if len(reasons) > LOGGED_REASONS:
+        log.warning("quarantined at %s: %d more (every reason is in the quarantine table)", stage,
+                    len(reasons) - LOGGED_REASONS, stacklevel=2)
 
 
 def quarantine_row(source_file: str, ref: str | None, reason: str, raw: str | bytes | None,

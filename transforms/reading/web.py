@@ -9,6 +9,7 @@ connections) or not (4xx, robots.txt, a body too large).
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 import urllib.error
@@ -19,6 +20,7 @@ from urllib.robotparser import RobotFileParser
 
 from transforms.reading.sources import Source
 
+log = logging.getLogger(__name__)
 
 class FetchError(RuntimeError):
     def __init__(self, reason: str, transient: bool):
@@ -61,7 +63,9 @@ class Client:
                     if err.transient and source.retries:
                         raise FetchError(f"{err} (after {attempt + 1} attempts)", True) from None
                     raise
-                time.sleep(source.backoff_s * 2 ** attempt)
+                pause = source.backoff_s * 2 ** attempt
+                log.info("GET %s: %s; retry %d of %d in %g s", url, err, attempt + 1, source.retries, pause)
+                time.sleep(pause)
         raise AssertionError("unreachable")
 
     def _once(self, url: str, headers: dict, source: Source) -> Response:

@@ -219,12 +219,24 @@ def _iso_admin1(country_code: str) -> dict[str, str]:
     for admin1, entries in towns.items():
         direct = by_code.get(admin1.replace(".", "-"))
         largest = sorted(entries, key=lambda e: -e[0].population)[:3]
-        spellings = {name_key(n) for e, alternates in largest for n in [e.canonical, *alternates] if n.isascii()}
-        named = (keyed_name for town in spellings for key, keyed_name in keyed.items() if _same_stem(town, key))
-        found = direct or next(named, None)
+        # An ordered list, not a set: which spelling is tried first must not depend on the process's hash seed.
+        spellings = list(dict.fromkeys(name_key(n) for e, alternates in largest
+                                       for n in [e.canonical, *alternates] if n.isascii()))
+        found = direct or _named_like(spellings, keyed)
         if found:
             out[admin1] = found
     return out
+
+
+def _named_like(spellings: list[str], keyed: dict[str, str]) -> str | None:
+    """The subdivision named like a town: a name the same as the town's before one with an adjectival ending
+    (a town spelt "Para" is in Pará, not Paraná), the largest town's spellings first."""
+    for same in (str.__eq__, _same_stem):
+        for town in spellings:
+            for key, name in keyed.items():
+                if same(town, key):
+                    return name
+    return None
 
 
 def _same_stem(town: str, region: str) -> bool:

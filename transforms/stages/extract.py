@@ -19,7 +19,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from transforms.reading import staging
-from transforms.reading.rows import QUARANTINE_COLUMNS, quarantine_row, sha1, unexpected
+from transforms.reading.rows import QUARANTINE_COLUMNS, log_quarantined, quarantine_row, sha1, unexpected
 from transforms.rules import prefilter
 from transforms.rules.attribution import Speakers
 from transforms.rules.casualties import Figure, extract_figures, with_additions
@@ -171,8 +171,10 @@ def extract_batch(batch_dir: str, model: str) -> str:
     staging.write(out.mentions, folder / staging.MENTIONS)
     staging.write(out.quarantine, folder / staging.EXTRACT_QUARANTINE)
     staging.write_extracted_manifest(folder)
-    log.info("extracted %s: %d articles, %d sentences, %d figures, %d events, %.1f s", folder.name, len(articles),
-             len(sentences), len(out.figures), len(out.events), time.perf_counter() - start)
+    log_quarantined(log, "extract", out.quarantine["reason"].tolist())
+    log.info("extracted %s: %d articles, %d sentences, %d figures, %d events, %d articles quarantined, %.1f s",
+             folder.name, len(articles), len(sentences), len(out.figures), len(out.events), len(out.quarantine),
+             time.perf_counter() - start)
     return batch_dir
 
 

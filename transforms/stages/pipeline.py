@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
@@ -12,13 +14,15 @@ from typing import TYPE_CHECKING
 
 from transforms.config import Settings
 from transforms.reading.ingest import file_digest, landing_files, supported
-from transforms.reading.rows import quarantine_row
+from transforms.reading.rows import log_quarantined, quarantine_row
 from transforms.store import warehouse
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from transforms.stages.publish import RunSummary
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     from transforms.reading.ingest import ingest_files
     from transforms.reading.rows import with_quarantine_ids
 
+    start = time.perf_counter()
     staging.prune(cfg.staging, cfg.staging_keep_days)
     folder = staging.run_dir(cfg.staging, run_id)
     staging.remove(folder)
@@ -68,15 +73,14 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     ingested.quarantine += outside
     articles, sentences, quarantine = ingested.frames()
     staging.write(ingested.versions_frame(), folder / staging.VERSIONS)
+    log.info("ingest %s: %d file(s) found, %d skipped as already read (same path, same bytes), %d read: "
+             "%d article(s), %d sentence(s), %d record(s) quarantined", input_path, len(found),
+             len(found) - len(files), len(files), len(articles), len(sentences), len(quarantine))
 
+    read_articles = len(articles)
     if options.backfill:
-        days = pd.to_datetime(articles["published_date"])
-        keep = pd.Series(True, index=articles.index)
-        if options.since:
-            keep &= days >= pd.Timestamp(options.since)
-        if options.until:
-            keep &= days <= pd.Timestamp(options.until)
-        articles = articles[keep.fillna(False)]
+        articles = _published_in(articles, options)
+    in_range = len(articles)
     if not options.reprocess:
         articles = _without(articles, ["article_id", "content_hash"], known.articles)
     sentences = sentences[sentences["article_id"].isin(articles["article_id"])]
@@ -89,7 +93,26 @@ def stage(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = Ru
     read = files[files["path"].map(lambda p: supported(Path(p))).astype(bool)]
     staging.write(read.iloc[0:0] if options.backfill else read, folder / staging.LANDING_FILES)
     (folder / staging.MANIFEST).write_text(json.dumps({**asdict(options), "input": str(input_path)}, default=str))
-    return staging.write_batches(articles, sentences, folder, cfg.batch_size)
+    batches = staging.write_batches(articles, sentences, folder, cfg.batch_size)
+    log_quarantined(log, "ingest", quarantine["reason"].tolist())
+    log.info("staged run %s: %d article(s) and %d sentence(s) in %d batch(es), %d new quarantine row(s); "
+             "skipped %d article(s) already loaded and %d published outside --since/--until; %.1f s", run_id,
+             len(articles), len(sentences), len(batches), len(quarantine), in_range - len(articles),
+             read_articles - in_range, time.perf_counter() - start)
+    return batches
+
+
+def _published_in(articles: pd.DataFrame, options: RunOptions) -> pd.DataFrame:
+    """The articles published between ``options.since`` and ``options.until``; undated ones are left out."""
+    import pandas as pd
+
+    days = pd.to_datetime(articles["published_date"])
+    keep = pd.Series(True, index=articles.index)
+    if options.since:
+        keep &= days >= pd.Timestamp(options.since)
+    if options.until:
+        keep &= days <= pd.Timestamp(options.until)
+    return articles[keep.fillna(False)]
 
 
 def nothing_new(input_path: Path, cfg: Settings, options: RunOptions = RunOptions()) -> str | None:
@@ -160,9 +183,17 @@ def _without(frame: pd.DataFrame, columns: list[str], keys: set[tuple]) -> pd.Da
 def run(input_path: Path, cfg: Settings, run_id: str, options: RunOptions = RunOptions(),
         progress: Callable[[list[str]], Iterable[str]] = iter) -> RunSummary:
     """The whole path without Airflow: stage, extract each batch (through ``progress``, e.g. a bar), publish."""
+    from transforms.reading import staging
     from transforms.stages.extract import extract_batch  # spaCy: only when there is something to read
     from transforms.stages.publish import publish_run
 
-    for batch in progress(stage(input_path, cfg, run_id, options)):
+    batches = stage(input_path, cfg, run_id, options)
+    start = time.perf_counter()
+    for batch in progress(batches):
         extract_batch(batch, cfg.spacy_model)
+    if batches:
+        counts = [staging.count_rows(batches, name) for name in (staging.ARTICLES, staging.SENTENCES,
+                                                                 staging.FIGURES, staging.EVENTS)]
+        log.info("extracted run %s: %d batch(es), %d articles, %d sentences, %d figures, %d events, %.1f s",
+                 run_id, len(batches), *counts, time.perf_counter() - start)
     return publish_run(cfg, run_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,10 +62,18 @@ class RunSummary:
 
 def publish_run(cfg: Settings, run_id: str) -> RunSummary:
     """Publish the run folder that ``pipeline.stage`` made for ``run_id``, with the options it recorded."""
+    start = time.perf_counter()
     folder = staging.run_dir(cfg.staging, run_id)
     manifest = json.loads((folder / staging.MANIFEST).read_text())
-    return publish(str(folder), cfg.warehouse, cfg.docs, run_id, replace=manifest["reprocess"],
-                   min_bad_rows=cfg.dq_min_bad_rows)
+    summary = publish(str(folder), cfg.warehouse, cfg.docs, run_id, replace=manifest["reprocess"],
+                      min_bad_rows=cfg.dq_min_bad_rows)
+    log.info("published run %s: read %d article(s), %d figure(s), %d event(s), %d quarantine row(s); "
+             "%d row(s) set aside by validation; loaded %d article(s), %d figure(s), %d event(s) into %s; "
+             "report %s; %.1f s", run_id, summary.articles_read, summary.figures_read, summary.events_read,
+             summary.ingest_quarantined, summary.validation_quarantined, summary.loaded["articles"],
+             summary.loaded["casualty_figures"], summary.loaded["events"], summary.warehouse,
+             summary.data_docs or "not rebuilt", time.perf_counter() - start)
+    return summary
 
 
 @dataclasses.dataclass(frozen=True)

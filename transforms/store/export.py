@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from transforms.store import warehouse
 
 FORMATS = ("csv", "parquet", "geojson")
+log = logging.getLogger(__name__)
 
 # Incidents carry their casualties along, so one map layer says what happened and how many.
 GEOJSON_SELECT = {
@@ -29,15 +32,22 @@ def export(warehouse_path: Path, table: str, fmt: str, out: Path) -> int:
     """Write ``table`` to ``out`` in ``fmt``; return the number of rows (features) written."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+    start = time.perf_counter()
     with warehouse.connect(warehouse_path, read_only=True) as con:
-        columns = _columns(con, table)
-        out = Path(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if fmt == "geojson":
-            return _geojson(con, table, columns, out)
-        options = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT parquet"
-        con.execute(f'COPY (SELECT * FROM "{table}") TO \'{_literal(out)}\' ({options})')
-        return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
+        n = _write(con, table, fmt, Path(out))
+    log.info("exported %s to %s (%s): %d %s, %.1f s", table, out, fmt, n,
+             "feature(s)" if fmt == "geojson" else "row(s)", time.perf_counter() - start)
+    return n
+
+
+def _write(con, table: str, fmt: str, out: Path) -> int:
+    columns = _columns(con, table)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "geojson":
+        return _geojson(con, table, columns, out)
+    options = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT parquet"
+    con.execute(f'COPY (SELECT * FROM "{table}") TO \'{_literal(out)}\' ({options})')
+    return con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
 
 
 def _columns(con, table: str) -> list[str]:

@@ -19,11 +19,15 @@ warehouse, inside the caller's transaction (the publish's), with set-based SQL o
 
 from __future__ import annotations
 
+import logging
+import time
+
 import pandas as pd
 
 from transforms.rules import vocab
 
 MAX_PASSES = 100
+log = logging.getLogger(__name__)
 
 # Events with what their grouping needs. A place key: the GeoNames id, else the name in its country.
 NODES = """
@@ -213,6 +217,7 @@ FROM reports GROUP BY incident_id, category
 
 def rebuild(con) -> dict[str, int]:
     """Replace the incident tables from the warehouse's events and figures; return their row counts."""
+    start = time.perf_counter()
     families = pd.DataFrame(vocab.rows("event_types"))[["event_type", "family", "acled_event_type"]]
     con.register("inc_families", families)
     con.execute(NODES)
@@ -229,8 +234,11 @@ def rebuild(con) -> dict[str, int]:
     for temp in ("inc_nodes", "inc_edges", "inc_labels", "inc_event_members", "inc_figures", "inc_figure_members"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")
     con.unregister("inc_families")
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+    rows = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
             for t in ("incidents", "incident_casualties", "incident_members")}
+    log.info("incidents rebuilt: %s; %.1f s", ", ".join(f"{n} {t}" for t, n in rows.items()),
+             time.perf_counter() - start)
+    return rows
 
 
 def _components(con) -> None:

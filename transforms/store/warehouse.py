@@ -7,6 +7,7 @@ for the results of a publish that stopped. Everything else opens it read-only.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, NamedTuple
 import duckdb
 
 from transforms.config import settings
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,11 +161,14 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float | None = No
         except duckdb.IOException as err:
             if "lock" not in str(err).lower():
                 raise
+            holder = re.search(r"lock is held in (.+?)(?:\. See also|$)", str(err))
+            who = holder[1] if holder else "another process"
             if time.monotonic() > deadline:
-                holder = re.search(r"lock is held in (.+?)(?:\. See also|$)", str(err))
-                raise WarehouseLocked(
-                    f"{path} is locked by {holder[1] if holder else 'another process'}; waited "
-                    f"{wait_seconds:g} s (WARLEDGER_LOCK_WAIT_SECONDS), try again when it lets go") from None
+                raise WarehouseLocked(f"{path} is locked by {who}; waited {wait_seconds:g} s "
+                                      "(WARLEDGER_LOCK_WAIT_SECONDS), try again when it lets go") from None
+            if delay == 0.5:    # the first refusal: say once why the task seems to stand still
+                log.info("%s is locked by %s: waiting up to %g s (WARLEDGER_LOCK_WAIT_SECONDS)", path, who,
+                         wait_seconds)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     if not read_only:
@@ -195,6 +201,7 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
     version's sentences and figures; every version stays in article_versions.
     With ``replace`` (a reprocessing run) known articles are replaced as well.
     """
+    start = time.perf_counter()
     with connect(path) as con:
         before = counts(con)
         con.begin()
@@ -221,7 +228,10 @@ def merge(path: Path, run_id: str, rows: Rows, dq_results: pd.DataFrame,
             con.rollback()
             raise
         after = counts(con)
-        return {t: after[t] - before[t] for t in TABLES}
+    added = {t: after[t] - before[t] for t in TABLES}
+    log.info("merged run %s into %s: %s; %.1f s", run_id, path,
+             ", ".join(f"{t} {n:+d}" for t, n in added.items() if n) or "no row added", time.perf_counter() - start)
+    return added
 
 
 def _merge(con, run_id: str, rows: Rows, replace: bool) -> None:
