@@ -92,6 +92,10 @@ FIGURES = [
     pytest.param("The security force detained several suspected insurgents as a result of the operation.",
                  date(2010, 9, 1), [("captured", 3, None, "vague")],
                  id="vague_quantity_as_adjective"),
+    pytest.param("After questioning, the force apprehended several suspected Islamic Movement of Uzbekistan "
+                 "insurgents.",
+                 date(2011, 3, 24), [("captured", 3, None, "vague")],
+                 id="count_on_a_name_used_as_a_modifier_counts_its_noun"),
     # how a quantity reaches its trigger
     pytest.param("Fifteen people were shot dead in an overnight attack in north Cameroon, blamed on Boko Haram "
                  "Islamists, a security source said Friday.",
@@ -126,6 +130,38 @@ FIGURES = [
                  "smoking ruins.",
                  date(2022, 7, 15), [("injured", 71, 71, None), ("injured", 3, 3, None)],
                  id="subset_is_a_figure_beside_the_total"),
+    # Paraphrases of the construction: the object after "dead" / "to death", which the parser reads as modified by it.
+    pytest.param("Gunmen have stabbed to death Ebiere Tonye, a former acting chairman of the party in the state.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="stabbed_to_death_then_the_named_victim"),
+    pytest.param("Gunmen shot dead Ebiere Tonye, a former chairman of the party.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="shot_dead_then_the_named_victim"),
+    pytest.param("The farmer was shot down in his field by two gunmen.",
+                 PUBLISHED, [("killed", 1, 1, None)],
+                 id="a_person_shot_down_is_killed"),
+    pytest.param("Air defences shot down two jets and a helicopter.",
+                 PUBLISHED, [],
+                 id="aircraft_shot_down_are_no_victims"),
+    pytest.param("Police launched a hunt for the suspected killers of five women in the village.",
+                 PUBLISHED, [("killed", 5, 5, None)],
+                 id="agent_noun_counts_its_of_object"),
+    pytest.param("Police arrested five killers on Monday.",
+                 PUBLISHED, [("captured", 5, 5, None)],
+                 id="a_count_of_agents_is_no_count_of_their_victims"),
+    pytest.param("No killers were found.",
+                 PUBLISHED, [],
+                 id="no_agents_is_not_none_harmed"),
+    pytest.param("Eight people were killed by the mine. Seven more people were injuered.",
+                 PUBLISHED, [("killed", 8, 8, None), ("injured", 7, 7, None)],
+                 id="a_misspelt_trigger_still_says_what_happened"),
+    pytest.param("The school was founded by nine teachers.",
+                 PUBLISHED, [],
+                 id="a_real_word_one_letter_from_a_trigger_is_no_misspelling"),
+    pytest.param("A combined force arrested a senior Islamic Movement of Uzbekistan (IMU) leader in Kunduz province "
+                 "today.",
+                 PUBLISHED, [("captured", 1, 1, None)],
+                 id="an_article_on_a_name_whose_of_object_is_a_person"),
     # what is not a figure
     pytest.param("Two unidentified assailants on a motorbike killed Yoro Ould Daha near Tamkoukat.",
                  date(2020, 1, 10), [("killed", 1, 1, None)],
@@ -209,6 +245,9 @@ COORDINATED = [
     pytest.param("Six civilians and two police officers were killed in the attack.",
                  PUBLISHED, [("killed", 2, 2, None), ("killed", 6, 6, None), ("killed", 8, 8, None)],
                  id="coordinated_counts_give_their_parts_and_their_total"),
+    pytest.param("A network cell leader was captured and multiple suspected insurgents were detained by the force.",
+                 PUBLISHED, [("captured", 1, 1, None), ("captured", 3, None, "vague"), ("captured", 4, None, "vague")],
+                 id="coordinated_clauses_of_one_category_are_one_count"),
     # A paraphrase of the construction, not a dev sentence: the parts after the comma add up to the total.
     pytest.param("The car bomb killed 20 people, 12 civilians and eight soldiers, near the checkpoint.",
                  PUBLISHED, [("killed", 8, 8, None), ("killed", 12, 12, None), ("killed", 20, 20, None)],
@@ -337,6 +376,15 @@ def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
     assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
         (0, "captured", 1), (2, "captured", 2), (2, "captured", 3)]
     assert len({(i, f.token_index, f.category) for i, _, f in with_additions(figures)}) == 3   # distinct ids
+
+
+def test_one_other_is_a_count_on_top_of_the_last(language):
+    from transforms.rules.casualties import with_additions
+    sentences = ["A joint force arrested a bomb maker in the village yesterday.",
+                 "One other suspected militant was taken into custody for questioning."]
+    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
+    assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
+        (0, "captured", 1), (1, "captured", 1), (1, "captured", 2)]
 
 
 def test_several_more_is_a_vague_count_on_top_of_the_last(language):

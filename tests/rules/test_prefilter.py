@@ -36,6 +36,8 @@ def test_sentences_without_a_trigger_word_yield_nothing():
     ("Russian forces shelled the town.", True),
     ("The talks resumed in Geneva on Monday.", False),
     ("Prices rose by 12% in the year to June.", False),
+    ("Seven more people were injuered.", True),               # a misspelt trigger (transforms/rules/spelling.py)
+    ("The school was founded in 1990.", False),               # a real word one letter from "wounded"
 ])
 def test_gate_reads_every_form_a_trigger_can_take(text, needed):
     from transforms.rules import prefilter

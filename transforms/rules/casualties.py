@@ -17,7 +17,7 @@ from functools import lru_cache, partial
 
 from spacy.tokens import Span, Token
 
-from transforms.rules import vocab
+from transforms.rules import spelling, vocab
 from transforms.rules.attribution import Attribution
 from transforms.rules.dates import DateMention, find_dates
 from transforms.rules.grammar import Grammar, Match
@@ -153,7 +153,19 @@ def category_of(tok: Token) -> str | None:
     lemma = _lemma(tok)
     if lemma == "miss":
         return None  # "the missile missed": only "missing" counts people
-    return _triggers().get(lemma) or _phrasal_category(tok, lemma) or _resultative_category(tok, lemma)
+    return (_triggers().get(lemma) or _phrasal_category(tok, lemma) or _resultative_category(tok, lemma)
+            or _misspelt_category(tok))
+
+
+@lru_cache(maxsize=1)
+def _trigger_targets() -> spelling.Targets:
+    return spelling.Targets(_triggers())
+
+
+def _misspelt_category(tok: Token) -> str | None:
+    """ "Seven more people were injuered": a misspelt trigger word says what it would (transforms/rules/spelling.py)."""
+    target = spelling.misspelt(tok, _trigger_targets())
+    return _triggers()[target] if target else None
 
 
 def _phrasal_category(tok: Token, lemma: str) -> str | None:
@@ -320,6 +332,10 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
         head = head.head                                # "several more insurgents": the parser hangs it on "more"
     if head.dep_ in number_deps and head.head.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
         anchor = head.head
+        # The parser hangs a count inside a name used as a modifier on the name: "several suspected [Islamic
+        # Movement of Uzbekistan] insurgents" counts the insurgents.
+        while anchor.dep_ in ("nmod", "compound") and anchor.head.pos_ == "NOUN" and anchor.head.i > anchor.i:
+            anchor = anchor.head
         victim = None if anchor.ent_type_ in TIME_ENTS else anchor
     elif (q.hedge == "vague" or head.pos_ == "NUM") and (objs := _of_objects(head)):
         anchor, victim = head, objs[0]                  # "dozens of people", "three of his associates"
@@ -560,6 +576,8 @@ def _victim_slots(trigger: Token) -> list[Token]:
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
+    if (shifted := _shifted_object(trigger)) is not None:
+        return [shifted]
     if verb.pos_ == "NOUN":      # "the hacking to death of a professor": the victim hangs on the noun phrase
         return _of_objects(trigger) or _of_objects(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
@@ -582,10 +600,27 @@ def _completed_verb(trigger: Token) -> Token | None:
     death")."""
     if trigger.pos_ == "VERB":
         return trigger
-    if trigger.pos_ == "ADJ" and trigger.dep_ in COMPLEMENT_DEPS | {"attr"}:
-        return trigger.head
+    if trigger.pos_ == "ADJ" and (trigger.dep_ in COMPLEMENT_DEPS | {"attr"}
+                                  or trigger.dep_ == "dep" and trigger.head.i == trigger.i - 1):
+        return trigger.head      # "shot dead X", however the parser labels "dead"
+    if (shifted := _shifted_object(trigger)) is not None:
+        return shifted.head if shifted.dep_ == "dobj" else shifted.head.head
     if _resultative_category(trigger, _lemma(trigger)):
         return trigger.head.head
+    return None
+
+
+def _shifted_object(trigger: Token) -> Token | None:
+    """ "shot dead Pamo Hobobo", "stabbed to death Pamo Hobobo": with the object after the complement, the parser
+    takes the complement for a modifier of the object; the object is the victim of the verb just before."""
+    if trigger.dep_ not in ("amod", "compound") or trigger.i == 0 or trigger.head.i <= trigger.i:
+        return None
+    noun, before = trigger.head, trigger.nbor(-1)
+    if noun.dep_ == "dobj" and noun.head == before and before.pos_ == "VERB":
+        return noun                                     # "shot dead X"
+    if (noun.dep_ == "pobj" and noun.head == before and before.head.pos_ == "VERB" and before.i == before.head.i + 1
+            and (before.lower_, _lemma(trigger)) in _resultatives()):
+        return noun                                     # "stabbed to death X"
     return None
 
 
@@ -609,11 +644,17 @@ def _single_person(tok: Token) -> bool:
         return False
     if _named_person(tok) or any(c.dep_ == "appos" and _named_person(c) for c in tok.children):
         return True     # "Fernando Herrera Silva", "the head of legal services, Sizwe Vilakazi,"
+    if tok.pos_ == "PROPN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
+            _person(o) and not _has_det(o) for o in _of_objects(tok)):
+        return True     # "a senior Islamic Movement of Uzbekistan (IMU) leader": the parser hangs the leader on "of"
     if tok.pos_ == "PROPN":
         # A town is no person, even when NER calls it one ("captured Enerhodar").
         if tok.text in gazetteer():
             return False
-        return tok.ent_type_ == "PERSON" or (tok.lemma_.lower() in _persons() and _singular_det(tok))
+        # "Pamo Hobobo, a former acting chairman of the party": the apposition says who the name is.
+        described = any(c.dep_ == "appos" and c.tag_ == "NN" and c.lemma_.lower() in _persons() and _singular_det(c)
+                        for c in tok.children)
+        return tok.ent_type_ == "PERSON" or described or (tok.lemma_.lower() in _persons() and _singular_det(tok))
     return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
 
 
@@ -655,8 +696,9 @@ def _person(tok: Token) -> bool:
 def _sum_coordinated(links: list[Link]) -> list[Link]:
     """ "killed two women and three children" = killed 5: coordinated victims of one trigger are one count.
 
-    So are the victims of coordinated triggers of one category that share their subject:
-    "the force arrested a facilitator and detained two suspected insurgents" = captured 3.
+    So are the victims of coordinated triggers of one category, with one subject or each its own:
+    "the force arrested a facilitator and detained two suspected insurgents" = captured 3, "a leader was
+    captured and multiple suspected insurgents were detained" = captured 4.
     """
     groups: dict[int, list[Link]] = defaultdict(list)
     out = []
@@ -671,10 +713,9 @@ def _sum_coordinated(links: list[Link]) -> list[Link]:
 
 
 def _shared_trigger(trigger: Token) -> Token:
-    """The first of a chain of same-category triggers joined by "and" with one subject."""
+    """The first of a chain of same-category triggers joined by "and"."""
     category = category_of(trigger)
-    while (trigger.dep_ == "conj" and trigger.head != trigger and category_of(trigger.head) == category
-           and not any(c.dep_ in SUBJECT_DEPS for c in trigger.children)):
+    while trigger.dep_ == "conj" and trigger.head != trigger and category_of(trigger.head) == category:
         trigger = trigger.head
     return trigger
 
@@ -730,7 +771,8 @@ def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> 
     out = []
     for trigger in sent:
         category = category_of(trigger)
-        if not category or trigger.text in taken or _hypothetical(trigger):
+        # "no killers were found" says nothing of victims
+        if not category or trigger.text in taken or _hypothetical(trigger) or _lemma(trigger) in _role("agent_noun"):
             continue
         negated_by = _negated_by(trigger)
         if negated_by is None:
@@ -864,5 +906,5 @@ def _governs(cue: Token, trigger: Token) -> bool:
 def _victims(victim: Token | None) -> str | None:
     if victim is None or victim.pos_ == "NUM" or victim.lower_ in _role("negator"):
         return None
-    words = [c for c in victim.lefts if c.dep_ == "compound"] + [victim]
+    words = [c for c in victim.lefts if c.dep_ == "compound" and not category_of(c)] + [victim]
     return " ".join(t.lower_ for t in words)

