@@ -124,9 +124,7 @@ def weapons() -> tuple[Weapon, ...]:
 _cues = partial(vocab.words, "event_cues")
 
 
-@lru_cache(maxsize=1)
-def _person_nouns() -> frozenset[str]:
-    return frozenset(vocab.column("person_nouns", "lemma"))
+_person_nouns = partial(vocab.lemmas, "person_nouns")
 
 
 def _state_of(country_code: str | None) -> str | None:
