@@ -30,7 +30,6 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Complements that turn any verb into a harm: "shot dead", "taken prisoner".
 COMPLEMENT_DEPS = {"oprd", "acomp", "advmod"}
 # Nouns that modify a noun by a clause: "12 people killed", "others injured", "people who were killed".
-CLAUSAL_MODIFIERS = {"acl", "relcl"}
 # A number on these counts no one: "eight wounded Monday".
 TIME_ENTS = {"DATE", "TIME"}
 # Clauses whose subject is shared with their head: "were shot and killed", "are believed to have been killed",
