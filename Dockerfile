@@ -20,6 +20,7 @@ FROM apache/airflow:3.3.2-python3.11
 # volume gets the right ownership on first mount), the sources file and the report's base map.
 USER root
 RUN install -d -o airflow -g 0 -m 0775 \
+        /tmp/warledger \
         /opt/warledger \
         /opt/warledger/data \
         /opt/warledger/data/landing \
@@ -63,12 +64,12 @@ COPY --from=basemap --chown=airflow:0 /basemap/package/dist/world_50m.json /base
 
 # Fail the build, not the first task, if the installed package cannot find its suites, vocabularies,
 # patterns, SQL or model, or if the DAG does not parse against it.
-RUN python -c "import spacy, transforms; from transforms.quality import validate; from transforms.rules import casualties; \
+RUN python -c "import spacy, transforms; from transforms.quality import validate; from transforms.rules import casualties, events; \
 from transforms.store import warehouse; \
 from transforms.config import settings; \
 assert '/site-packages/' in transforms.__file__, transforms.__file__; \
 [validate.load_suite(t) for t in ('articles', 'sentences', 'casualty_figures', 'events', 'event_mentions', 'quarantine')]; \
-warehouse.columns('events'); casualties.grammar(); \
+warehouse.columns('events'); casualties.grammar(); events.grammar(); \
 spacy.load(settings().spacy_model)" \
     && python -c "from airflow.dag_processing.dagbag import DagBag; bag = DagBag('/opt/airflow/dags'); \
-assert not bag.import_errors and 'warledger' in bag.dags, bag.import_errors"
+assert not bag.import_errors and {'warledger', 'warledger_fetch'} <= set(bag.dags), bag.import_errors"

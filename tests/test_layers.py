@@ -29,7 +29,9 @@ def _imports(name: str, tree: ast.Module, modules: set[str]) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             out |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
+        elif isinstance(node, ast.ImportFrom):
+            # A relative import would slip past the layer check: every import names its module in full.
+            assert node.level == 0 and node.module, f"{name}: relative import at line {node.lineno}"
             out.add(node.module)
             # "from transforms.rules import vocab" imports the module transforms.rules.vocab
             out |= {f"{node.module}.{alias.name}" for alias in node.names}

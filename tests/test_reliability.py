@@ -451,6 +451,18 @@ def test_a_dag_input_outside_the_input_roots_is_refused(workspace, tmp_path):
             dag_input(outside, workspace)
 
 
+def test_a_landing_folder_behind_a_symlink_is_inside_its_own_roots(workspace, tmp_path):
+    """data/ as a link to a bigger disk: the roots resolve through the link, and so must the landing folder."""
+    from dataclasses import replace
+
+    from transforms.stages.pipeline import dag_input
+
+    (tmp_path / "disk" / "landing").mkdir(parents=True)
+    (tmp_path / "data").symlink_to(tmp_path / "disk")
+    cfg = replace(workspace, landing=tmp_path / "data" / "landing", input_roots=((tmp_path / "disk").resolve(),))
+    assert dag_input(None, cfg) == (tmp_path / "disk" / "landing").resolve()
+
+
 def test_a_symlink_leading_outside_the_roots_is_quarantined_unread(workspace):
     from transforms.stages.pipeline import run
 

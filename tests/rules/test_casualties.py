@@ -387,6 +387,17 @@ def test_one_other_is_a_count_on_top_of_the_last(language):
         (0, "captured", 1), (1, "captured", 1), (1, "captured", 2)]
 
 
+def test_other_within_a_part_of_a_count_adds_nothing(language):
+    """ "two other children" are other than Liza, among the 23: no running sum of 26 (corpus, the Vinnytsia strike)."""
+    from transforms.rules.casualties import with_additions
+    sentences = ["At least 20 people were killed when Russian missiles hit Vinnytsia on Thursday, officials said.",
+                 "The missile strike on Vinnytsia killed 23 people, including Liza and two other children, and "
+                 "wounded 140 others."]
+    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
+    assert sorted((i, f.low) for i, _, f in with_additions(figures) if f.category == "killed") == [
+        (0, 20), (1, 2), (1, 23)]
+
+
 def test_several_more_is_a_vague_count_on_top_of_the_last(language):
     from transforms.rules.casualties import with_additions
     sentences = ["The force responded to enemy fire, killing several insurgents.",

@@ -70,7 +70,6 @@ def test_bad_files_are_quarantined_once_and_the_rest_loads(workspace, caplog):
     assert any("3 file(s) found, 3 skipped as already read" in r.getMessage() for r in caplog.records)
 
 
-
 def _package_warnings(caplog) -> list[str]:
     """The package's own warnings (GX and its dependencies warn on import too)."""
     return sorted(r.getMessage() for r in caplog.records

@@ -77,6 +77,7 @@ class Result:
     counts: dict[str, int] = field(default_factory=dict)
     bare: Measure | None = None
     empty_run: tuple[float, float, str] | None = None
+    no_empty_run: str | None = None     # why the empty run was not measured
 
     def measure(self, *stages: str) -> Measure:
         return Measure(sum(self.stages[s] for s in stages), self.articles, self.words, sum(self.cpu[s] for s in stages))
@@ -137,7 +138,10 @@ def run_stages(input_path: Path, cfg: Settings, bare: bool = True) -> Result:
     publish = clock.lap()
     result.counts["rows_loaded"] = sum(summary.loaded.values())
     dag = dag_file()
-    result.empty_run = empty_run(input_path, cfg, dag) if dag.is_file() else None
+    if dag.is_file():
+        result.empty_run = empty_run(input_path, cfg, dag)
+    else:
+        result.no_empty_run = f"no DAG at {dag} (AIRFLOW__CORE__DAGS_FOLDER names the dags folder)"
     laps = {"ingest": ingest, "extract": extract, "publish": publish}
     result.stages = {k: wall for k, (wall, _) in laps.items()}
     result.cpu = {k: cpu for k, (_, cpu) in laps.items()}
@@ -201,6 +205,8 @@ def report(result: Result) -> str:
         wall, cpu, outcome = result.empty_run
         lines.append(f"empty scheduled run (the same landing again): ingest task {wall:.2f} s (CPU {cpu:.2f} s), "
                      f"{outcome}; extract and publish skipped without a process")
+    elif result.no_empty_run:
+        lines.append(f"empty scheduled run: not measured, {result.no_empty_run}")
     peak = peak_rss_mib()
     lines.append(f"peak RSS {peak:,.0f} MiB")
     if result.bare:

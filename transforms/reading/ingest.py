@@ -51,7 +51,6 @@ MAX_SENTENCE_CHARS = 5000
 SEGMENT_CHARS = 100_000
 
 
-
 class BadRecord(ValueError):
     """A record that cannot become an article; the message is the quarantine reason."""
 

@@ -30,7 +30,6 @@ SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Complements that turn any verb into a harm: "shot dead", "taken prisoner".
 COMPLEMENT_DEPS = {"oprd", "acomp", "advmod"}
 # Nouns that modify a noun by a clause: "12 people killed", "others injured", "people who were killed".
-CLAUSAL_MODIFIERS = {"acl", "relcl"}
 # A number on these counts no one: "eight wounded Monday".
 TIME_ENTS = {"DATE", "TIME"}
 # Clauses whose subject is shared with their head: "were shot and killed", "are believed to have been killed",
@@ -417,6 +416,8 @@ PREDICATES: dict[str, Callable[[Token], bool]] = {
     "time": lambda t: t.ent_type_ in TIME_ENTS,
     "tally": lambda t: t.lemma_.lower() in _role("tally"),
     "companion": lambda p: p.dep_ == "prep" and p.lower_ in _role("companion_prep"),
+    # "including", "among": what hangs on it is part of the count it follows
+    "part": lambda p: p.dep_ == "prep" and p.lower_ in _role("part"),
     "person_like": lambda t: _person(t) or any(_person(o) for o in _of_objects(t)),
 }
 
@@ -863,9 +864,23 @@ class _SentenceContext:
 
 
 def _adds(trigger: Token, victim: Token | None) -> bool:
-    """ "The force also detained two additional suspects": this count comes on top of one told before."""
+    """ "The force also detained two additional suspects": this count comes on top of one told before. A part
+    of a count never does: "other" in "killed 23 people, including Liza and two other children" is other than
+    Liza."""
+    if victim is not None and _within_part(victim, trigger):
+        return False
     words = [c for c in trigger.children if c.dep_ == "advmod"] + (list(victim.children) if victim is not None else [])
     return any(w.lower_ in _role("additive") for w in words)
+
+
+def _within_part(tok: Token, trigger: Token) -> bool:
+    """The word hangs, below the trigger, on a word that makes it part of a count ("including", "among")."""
+    for head in tok.ancestors:
+        if head == trigger:
+            return False
+        if PREDICATES["part"](head):
+            return True
+    return False
 
 
 def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, str, Figure]]:

@@ -10,7 +10,7 @@ the rules say which construction, the predicates what a word means. The README
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.resources import files
@@ -172,13 +172,3 @@ def _node(where: str, raw) -> tuple[str, dict]:
             # YAML reads a bare on, off, yes or no as a boolean: "lower: [on, at]" would test for True.
             raise GrammarError(f"{where}: node {name} {key}: {value!r} is not a word; quote it")
     return str(name), dict(spec)
-
-
-def roles_of(matches: Iterable[Match], role: str) -> dict[int, Match]:
-    """The first match (file order) for each token that fills the role."""
-    out: dict[int, Match] = {}
-    for m in matches:
-        tok = m.get(role)
-        if tok is not None:
-            out.setdefault(tok.i, m)
-    return out

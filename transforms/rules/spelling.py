@@ -40,7 +40,7 @@ def register(language: Language) -> None:
 
 def known_words(vocab: Vocab) -> frozenset[str]:
     """What the lemmatizer of the pipeline that made ``vocab`` knows; empty for a pipeline not loaded through
-    ``transforms.nlp.load`` (then nothing is read as a misspelling)."""
+    ``transforms.rules.nlp.load`` (then nothing is read as a misspelling)."""
     return _KNOWN.get(id(vocab), frozenset())
 
 

@@ -150,7 +150,7 @@ class InputOutsideRoots(ValueError):
 def dag_input(param: str | None, cfg: Settings) -> Path:
     """The DAG's ``input`` param, or the landing folder: whoever can trigger a run picks it, so it
     must lie inside WARLEDGER_INPUT_ROOTS (the worker would read any path it can)."""
-    path = Path(param).resolve() if param else cfg.landing
+    path = (Path(param) if param else cfg.landing).resolve()
     if not any(path.is_relative_to(root) for root in cfg.input_roots):
         raise InputOutsideRoots(f"input {param} resolves to {path}, outside WARLEDGER_INPUT_ROOTS "
                                 f"({os.pathsep.join(map(str, cfg.input_roots))})")

@@ -53,7 +53,6 @@ class RunSummary:
     loaded: dict[str, int]
     data_docs: str | None = None
     validation_quarantined: int = 0
-    critical_failures: list[str] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain JSON-able values, for XCom."""

@@ -1,4 +1,4 @@
--- Marts: ready-made views for analysts over the warehouse (transforms/warehouse.sql), one line per
+-- Marts: ready-made views for analysts over the warehouse (transforms/store/warehouse.sql), one line per
 -- column below. Casualty counts come from incident_casualties, so a strike told by ten articles counts once.
 
 -- Casualties per day, place and category, summed over the incidents there.

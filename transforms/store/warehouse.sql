@@ -151,7 +151,7 @@ CREATE TABLE IF NOT EXISTS landing_files (
 
 -- Incidents: the same real-world happening told by several articles (and several sentences), one row.
 -- Rebuilt from events and casualty_figures at every publish, in the publish's transaction
--- (transforms/incidents.py); an incident's id is its earliest member's, so it outlives rebuilds.
+-- (transforms/store/incidents.py); an incident's id is its earliest member's, so it outlives rebuilds.
 CREATE TABLE IF NOT EXISTS incidents (
     incident_id       VARCHAR PRIMARY KEY,  -- sha1 of the earliest member's kind and id (earliest published article first)
     event_type        VARCHAR,              -- the members' commonest event type (vocab/event_types.csv); NULL: casualty figures only
