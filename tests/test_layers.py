@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "transforms"
+TESTS = Path(__file__).resolve().parent
+PACKAGE = TESTS.parent / "transforms"
 # Lowest first: a module imports from its own layer or from one below it, never above.
 LAYERS = ("config", "rules", "reading", "store", "quality", "stages", "entry")
 MAX_FUNCTION_LINES = 60
@@ -82,3 +83,42 @@ def test_functions_and_classes_stay_small(module):
         if limit and node.end_lineno - node.lineno + 1 > limit:
             big.append(f"{node.name}: {node.end_lineno - node.lineno + 1} lines (limit {limit})")
     assert big == []
+
+
+# Modules whose behaviour is tested through another module's tests or the whole path, not in a test
+# module of their own name (tests/<sub-package>/test_<module>.py).
+TESTED_BY = {
+    "transforms.config": ["test_deployment.py", "test_install.py"],
+    "transforms.entry.cli": ["stages/test_pipeline.py", "store/test_export.py", "test_throughput.py"],
+    "transforms.entry.failures": ["test_dags.py"],
+    "transforms.quality.docs": ["quality/test_validate.py", "quality/test_dq_report.py"],
+    "transforms.quality.ledger_report": ["test_report_offline.py"],
+    "transforms.reading.rows": ["test_reliability.py", "test_operations.py"],
+    "transforms.reading.sources": ["reading/test_fetch.py"],
+    "transforms.reading.web": ["reading/test_fetch.py"],
+    "transforms.rules.grammar": ["rules/test_patterns.py"],
+    "transforms.rules.nlp": ["rules/test_prefilter.py"],
+    "transforms.rules.numbers": ["rules/test_casualties.py", "test_reliability.py"],
+    "transforms.rules.sentence": ["rules/test_attribution.py", "rules/test_places.py"],
+    "transforms.rules.spelling": ["rules/test_casualties.py", "rules/test_prefilter.py"],
+    "transforms.rules.syntax": ["rules/test_casualties.py", "rules/test_events.py"],
+    "transforms.rules.vocab": ["rules/test_patterns.py", "quality/test_validate.py"],
+    "transforms.stages.extract": ["stages/test_pipeline.py", "test_throughput.py", "test_reliability.py"],
+    "transforms.stages.publish": ["stages/test_pipeline.py", "test_operations.py", "test_reliability.py"],
+    "transforms.store.warehouse": ["test_operations.py", "store/test_incidents.py", "stages/test_pipeline.py"],
+}
+
+
+def _mirror(module: str) -> Path:
+    *package, name = module.split(".")[1:]
+    return TESTS.joinpath(*package, f"test_{name}.py")
+
+
+def test_tests_mirror_the_package():
+    with_logic = [m for m, tree in MODULES.items()
+                  if any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) for n in tree.body)]
+    untested = [m for m in with_logic if not _mirror(m).exists() and m not in TESTED_BY]
+    assert untested == [], "a module with logic needs tests/<sub-package>/test_<module>.py or a TESTED_BY entry"
+    stale = {m: files for m, files in TESTED_BY.items()
+             if m not in MODULES or _mirror(m).exists() or not all((TESTS / f).exists() for f in files)}
+    assert stale == {}
