@@ -93,6 +93,9 @@ def test_no_place_is_invented_when_the_sentence_names_none(language):
     ("However, he did not provide any evidence of Ukraine's alleged attack.", []),
     ("Russian troops launched the invasion on February 24 into Ukraine from Belarus.", []),
     ("The governor said dozens of residential buildings were damaged by explosions early on Sunday morning.", []),
+    # "take" and "fall" name no event outside the take-over, take-control and fall patterns.
+    ("Ukrainian troops took part in an exercise near Lviv.", []),
+    ("Grain prices in Odesa are expected to fall.", []),
 ])
 def test_denied_planned_and_weaponless_words_are_no_events(language, text, want):
     assert [(e.event_type, e.location and e.location.canonical) for e in events(language, text)] == want

@@ -130,14 +130,8 @@ def _scope_cues() -> list[re.Pattern]:
     return [re.compile(row["pattern"], re.I) for row in vocab.rows("scope_cues")]
 
 
-@lru_cache(maxsize=1)
-def _non_victims() -> frozenset[str]:
-    return frozenset(vocab.column("non_victims", "lemma"))
-
-
-@lru_cache(maxsize=1)
-def _persons() -> frozenset[str]:
-    return frozenset(vocab.column("person_nouns", "lemma"))
+_non_victims = partial(vocab.lemmas, "non_victims")
+_persons = partial(vocab.lemmas, "person_nouns")
 
 
 def _lemma(tok: Token) -> str:
@@ -450,7 +444,7 @@ def _passive(verb: Token) -> bool:
     return verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "dobj") for c in verb.children)
 
 
-_non_war = partial(vocab.words, "non_war", column="kind")
+_non_war = partial(vocab.words, "non_war", by="kind")
 
 
 def _not_war(trigger: Token, published: date | None) -> bool:

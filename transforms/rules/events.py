@@ -41,8 +41,8 @@ NAMED, INFERRED, GENERIC = 2, 1, 0
 BACKGROUND_DAYS = 7
 PRONOUNS = {"PRON"}
 # The roles the patterns fill (patterns/events.yml), each by the word it hangs on.
-ROLES = frozenset({"subject", "agent", "shared_agent", "governor", "accused", "modifier", "side", "object",
-                   "target", "instrument", "own", "described", "origin"})
+ROLES = frozenset({"subject", "agent", "shared_agent", "governor", "accused", "modifier", "side", "fallen",
+                   "object", "target", "instrument", "own", "described", "origin", "seizure"})
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,7 @@ def weapons() -> tuple[Weapon, ...]:
 _cues = partial(vocab.words, "event_cues")
 
 
-@lru_cache(maxsize=1)
-def _person_nouns() -> frozenset[str]:
-    return frozenset(vocab.column("person_nouns", "lemma"))
+_person_nouns = partial(vocab.lemmas, "person_nouns")
 
 
 def _state_of(country_code: str | None) -> str | None:
@@ -369,7 +367,7 @@ class _Reader:
         weapon = self.roles.weapon(instruments)
         if frame == "attack":
             return self._attack(trigger, head, weapon, agent)
-        if frame == "fall" and any(c.lower_ in ("to", "of") for c in trigger.children):
+        if frame == "fall" and (self.roles.of("side", trigger) or self.roles.of("fallen", trigger)):
             return _Reading(trigger, "territory_change", NAMED, None)
         if frame in ("weapon", "fall"):
             return _Reading(trigger, weapon.event_type, NAMED, weapon.name) if weapon and weapon.event_type else None
@@ -418,9 +416,8 @@ class _Reader:
     def _seize(self, trigger: Token) -> _Reading | None:
         """ "took control of Lysychansk", "took over Lysychansk", "captured Kherson" vs "captured a Taliban leader"."""
         objects = self.roles.of("object", trigger)
-        if trigger.lemma_ == "take" and not (any(c.dep_ == "prt" and c.lower_ == "over" for c in trigger.children)
-                                             or any(o.lemma_ == "control" for o in objects)):
-            return None
+        if trigger.lemma_ == "take" and not self.roles.of("seizure", trigger):
+            return None  # a "take" seizes only in the phrases of the take-over and take-control patterns
         if any(o.lemma_ == "control" or self.place_at(o) for o in objects):
             return _Reading(trigger, "territory_change", NAMED, None)
         if any(o.ent_type_ == "PERSON" or o.lemma_.lower() in _person_nouns() for o in objects):

@@ -28,6 +28,12 @@ def mapping(name: str, key: str, value: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def words(name: str, role: str, column: str = "role") -> frozenset[str]:
-    """The words of vocab/<name>.csv whose ``column`` is ``role``."""
-    return frozenset(row["word"] for row in rows(name) if row[column] == role)
+def words(name: str, role: str, by: str = "role") -> frozenset[str]:
+    """The words of vocab/<name>.csv whose column ``by`` is ``role``."""
+    return frozenset(row["word"] for row in rows(name) if row[by] == role)
+
+
+@lru_cache(maxsize=None)
+def lemmas(name: str) -> frozenset[str]:
+    """The lemma column of vocab/<name>.csv, for membership tests."""
+    return frozenset(column(name, "lemma"))
