@@ -176,6 +176,10 @@ def grammar() -> Grammar:
 def extract_events(sent: Span, published: date | None, country_hint: Iterable[str] | None = None,
                    facts: SentenceFacts | None = None) -> list[Event]:
     """Every event the sentence reports, one per trigger and place, in reading order."""
+    # Every event starts from a trigger word (the trigger rules test it): without one, the matcher has nothing
+    # to find, and it is the dearest step here.
+    if not any(_is_trigger(tok) for tok in sent):
+        return []
     matches = grammar().matches(sent)
     groups = _trigger_groups(matches)
     if not groups:

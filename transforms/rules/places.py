@@ -135,7 +135,9 @@ def name_key(name: str) -> str:
     return _DOUBLE.sub(r"\1", pattern.sub(lambda m: pairs[m.group()], text))
 
 
-@lru_cache(maxsize=64)
+# One table per country for the process: an article names a few dozen countries, a run of articles most of
+# them, and a bounded cache thrashed (its misses rebuilt a country's table, every spelling keyed again).
+@lru_cache(maxsize=None)
 def _keyed_towns(country_code: str) -> dict[str, tuple[GeoEntry, ...]]:
     """key -> the towns of one country of that key under any of their spellings, the most populous first."""
     gazetteer()
