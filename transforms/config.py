@@ -1,7 +1,7 @@
 """Configuration: every setting is an environment variable with a default.
 
 The README's configuration table lists these; nothing else reads os.environ.
-Relative paths (every default among them) resolve against the working directory
+Relative paths (every default among them but the cache's) resolve against the working directory
 when settings() is called, never against the package: installed, the package
 lives in site-packages, and a checkout's commands run from the repository root.
 What ships with the package (suites, vocabularies, patterns, SQL) is no setting:
@@ -41,6 +41,7 @@ class Settings:
     input_roots: tuple[Path, ...]
     lock_wait_seconds: float
     log_level: str                  # what `warledger` writes to stderr; Airflow's task logs keep their own level
+    cache: Path                     # tables derived from the gazetteer, kept between processes (rules/keycache.py)
 
 
 def settings() -> Settings:
@@ -62,7 +63,13 @@ def settings() -> Settings:
         input_roots=_paths("WARLEDGER_INPUT_ROOTS", landing),
         lock_wait_seconds=float(os.environ.get("WARLEDGER_LOCK_WAIT_SECONDS", "60")),
         log_level=os.environ.get("WARLEDGER_LOG_LEVEL", "WARNING").upper(),
+        cache=_path("WARLEDGER_CACHE", str(_user_cache() / "warledger")),
     )
+
+
+def _user_cache() -> Path:
+    """The user's cache folder (XDG): derived tables are no data of a run, so they live outside data/."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def _paths(name: str, default: Path) -> tuple[Path, ...]:

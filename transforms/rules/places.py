@@ -23,15 +23,18 @@ town ("north of Belgorod") or a named town placed at its region, 3 a region or a
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from importlib.metadata import version
+from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from anyascii import anyascii
 from spacy.tokens import Doc, Span, Token
 
-from transforms.rules import vocab
+from transforms.rules import keycache, vocab
 
 MAX_WORDS = 4
 # Alternate names of small places are mostly transliteration noise that collides with
@@ -139,13 +142,35 @@ def name_key(name: str) -> str:
 # them, and a bounded cache thrashed (its misses rebuilt a country's table, every spelling keyed again).
 @lru_cache(maxsize=None)
 def _keyed_towns(country_code: str) -> dict[str, tuple[GeoEntry, ...]]:
-    """key -> the towns of one country of that key under any of their spellings, the most populous first."""
+    """key -> the towns of one country of that key under any of their spellings, the most populous first.
+    Keying every spelling is most of the geocoding's time, so the keys are kept on disk between processes."""
     gazetteer()
+    towns = _SPELLINGS.get(country_code, [])
+    by_id = {entry.geonameid: entry for entry, _ in towns}
+    keys = keycache.load_or_build("town_keys", _key_inputs(towns), partial(_town_keys, towns))
+    return {key: tuple(by_id[i] for i in ids) for key, ids in keys.items()}
+
+
+def _town_keys(towns: list[tuple[GeoEntry, list[str]]]) -> dict[str, list[int | None]]:
+    """key -> the geonameids of the towns of that key, the most populous first."""
     table: dict[str, list[GeoEntry]] = {}
-    for entry, alternates in _SPELLINGS.get(country_code, ()):
+    for entry, alternates in towns:
         for key in {name_key(n) for n in [entry.canonical, *alternates] if n.isascii() or _LATIN.match(anyascii(n))}:
             table.setdefault(key, []).append(entry)
-    return {k: tuple(sorted(v, key=lambda e: -e.population)) for k, v in table.items()}
+    return {k: [e.geonameid for e in sorted(v, key=lambda e: -e.population)] for k, v in table.items()}
+
+
+def _key_inputs(towns: list[tuple[GeoEntry, list[str]]]) -> bytes:
+    """All the keys depend on: the towns' ids, populations and spellings, and how a spelling is keyed (this
+    module's code, the transliteration pairs, anyascii's tables)."""
+    spellings = [(e.geonameid, e.population, e.canonical, alternates) for e, alternates in towns]
+    return _key_recipe() + json.dumps(spellings, ensure_ascii=False).encode()
+
+
+@lru_cache(maxsize=1)
+def _key_recipe() -> bytes:
+    return b"\0".join([Path(__file__).read_bytes(), (vocab.VOCAB_DIR / "transliteration.csv").read_bytes(),
+                       version("anyascii").encode()])
 
 
 def towns_by_key(name: str, countries: Iterable[str], admin1: str | None = None) -> tuple[GeoEntry, ...]:
