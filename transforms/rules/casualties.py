@@ -817,8 +817,9 @@ class _SentenceContext:
         self.attribution: Attribution | None = facts.attribution
         self.places: list[Place] = [p for p in facts.places if not self._in_attribution(p)]
         self.dates = facts.dates
+        text = sent.text   # a Span joins its tokens' texts anew at every call
         self.scope_cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
-                           for pattern in _scope_cues() for m in pattern.finditer(sent.text)]
+                           for pattern in _scope_cues() for m in pattern.finditer(text)]
 
     def _in_attribution(self, place: Place) -> bool:
         a = self.attribution

@@ -261,8 +261,9 @@ Row = TypeVar("Row")
 def _find(sent: Span, table: Iterable[Row], pattern_of: Callable[[Row], re.Pattern]) -> dict[int, Row]:
     """token index -> the first row (in priority order) whose pattern covers the token."""
     found: dict[int, Row] = {}
+    text = sent.text   # a Span joins its tokens' texts anew at every call
     for row in table:
-        for m in pattern_of(row).finditer(sent.text):
+        for m in pattern_of(row).finditer(text):
             span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
             for tok in span or ():
                 found.setdefault(tok.i, row)
