@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from conftest import SAMPLE_ARTICLE
-from transforms.rules.casualties import extract_figures
+from transforms.rules.casualties import extract_figures, with_additions
 
 PUBLISHED = date(2022, 7, 3)
 
@@ -367,44 +367,43 @@ def test_a_running_total_since_a_past_year_is_news(language):
     assert (f.category, f.low, f.scope) == ("killed", 14000, "cumulative")
 
 
+def _article_figures(language, sentences):
+    """(sentence index, sentence, figure) of an article's sentences read in order, with the running sums."""
+    return with_additions([(i, s, f) for i, s in enumerate(sentences)
+                           for f in extract_figures(language(s)[:], PUBLISHED)])
+
+
 def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
-    from transforms.rules.casualties import with_additions
     sentences = ["An Afghan and coalition security force captured a Taliban leader in Khost province today.",
                  "The leader directed roadside bomb attacks in the district.",
                  "The security force also detained two additional suspected insurgents."]
-    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
-    assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
+    figures = _article_figures(language, sentences)
+    assert [(i, f.category, f.low) for i, _, f in figures] == [
         (0, "captured", 1), (2, "captured", 2), (2, "captured", 3)]
-    assert len({(i, f.token_index, f.category) for i, _, f in with_additions(figures)}) == 3   # distinct ids
+    assert len({(i, f.token_index, f.category) for i, _, f in figures}) == 3   # distinct ids
 
 
 def test_one_other_is_a_count_on_top_of_the_last(language):
-    from transforms.rules.casualties import with_additions
     sentences = ["A joint force arrested a bomb maker in the village yesterday.",
                  "One other suspected militant was taken into custody for questioning."]
-    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
-    assert [(i, f.category, f.low) for i, _, f in with_additions(figures)] == [
+    assert [(i, f.category, f.low) for i, _, f in _article_figures(language, sentences)] == [
         (0, "captured", 1), (1, "captured", 1), (1, "captured", 2)]
 
 
 def test_other_within_a_part_of_a_count_adds_nothing(language):
     """ "two other children" are other than Liza, among the 23: no running sum of 26 (corpus, the Vinnytsia strike)."""
-    from transforms.rules.casualties import with_additions
     sentences = ["At least 20 people were killed when Russian missiles hit Vinnytsia on Thursday, officials said.",
                  "The missile strike on Vinnytsia killed 23 people, including Liza and two other children, and "
                  "wounded 140 others."]
-    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
-    assert sorted((i, f.low) for i, _, f in with_additions(figures) if f.category == "killed") == [
+    assert sorted((i, f.low) for i, _, f in _article_figures(language, sentences) if f.category == "killed") == [
         (0, 20), (1, 2), (1, 23)]
 
 
 def test_several_more_is_a_vague_count_on_top_of_the_last(language):
-    from transforms.rules.casualties import with_additions
     sentences = ["The force responded to enemy fire, killing several insurgents.",
                  "Later, they were engaged by more insurgents in another fire fight.",
                  "Several more insurgents were killed as a result of the engagement."]
-    figures = [(i, s, f) for i, s in enumerate(sentences) for f in extract_figures(language(s)[:], PUBLISHED)]
-    assert [(i, f.category, f.low, f.hedge) for i, _, f in with_additions(figures)] == [
+    assert [(i, f.category, f.low, f.hedge) for i, _, f in _article_figures(language, sentences)] == [
         (0, "killed", 3, "vague"), (2, "killed", 3, "vague"), (2, "killed", 6, "vague")]
 
 
