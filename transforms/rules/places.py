@@ -146,18 +146,18 @@ def _keyed_towns(country_code: str) -> dict[str, tuple[GeoEntry, ...]]:
     Keying every spelling is most of the geocoding's time, so the keys are kept on disk between processes."""
     gazetteer()
     towns = _SPELLINGS.get(country_code, [])
-    by_id = {entry.geonameid: entry for entry, _ in towns}
     keys = keycache.load_or_build("town_keys", _key_inputs(towns), partial(_town_keys, towns))
-    return {key: tuple(by_id[i] for i in ids) for key, ids in keys.items()}
+    return {key: tuple(towns[i][0] for i in positions) for key, positions in keys.items()}
 
 
-def _town_keys(towns: list[tuple[GeoEntry, list[str]]]) -> dict[str, list[int | None]]:
-    """key -> the geonameids of the towns of that key, the most populous first."""
-    table: dict[str, list[GeoEntry]] = {}
-    for entry, alternates in towns:
+def _town_keys(towns: list[tuple[GeoEntry, list[str]]]) -> dict[str, list[int]]:
+    """key -> the positions in ``towns`` of the towns of that key, the most populous first (the inputs' hash
+    fixes the order, so a position names one town as surely as an id, and a town without an id has one)."""
+    table: dict[str, list[int]] = {}
+    for i, (entry, alternates) in enumerate(towns):
         for key in {name_key(n) for n in [entry.canonical, *alternates] if n.isascii() or _LATIN.match(anyascii(n))}:
-            table.setdefault(key, []).append(entry)
-    return {k: [e.geonameid for e in sorted(v, key=lambda e: -e.population)] for k, v in table.items()}
+            table.setdefault(key, []).append(i)
+    return {k: sorted(v, key=lambda i: -towns[i][0].population) for k, v in table.items()}
 
 
 def _key_inputs(towns: list[tuple[GeoEntry, list[str]]]) -> bytes:
