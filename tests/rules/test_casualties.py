@@ -223,6 +223,23 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     assert figures(sentence, published) == want
 
 
+# Common wordings written here rather than quoted: probes of constructions no dev sentence happened to use.
+@pytest.mark.parametrize("sentence, want", [
+    pytest.param("Between 10 and 15 soldiers died.", [("killed", 10, 15, "range")],
+                 id="a_count_the_ner_reads_as_a_date"),
+    pytest.param("The attack killed between 10 and 15 people.", [("killed", 10, 15, "range")],
+                 id="between_parsed_as_a_preposition"),
+    pytest.param("Twelve people perished in the attack.", [("killed", 12, 12, None)], id="perished"),
+    pytest.param("Two people were burned alive.", [("killed", 2, 2, None)], id="burned_alive"),
+    pytest.param("The clashes left dozens of people injured.", [("injured", 24, None, "vague")],
+                 id="left_a_vague_count_harmed"),
+    pytest.param("Two people received treatment for their injuries.", [("injured", 2, 2, None)],
+                 id="treatment_for_injuries"),
+])
+def test_common_wordings_give_their_figures(figures, sentence, want):
+    assert figures(sentence) == want
+
+
 # Coordinated victims: each part and their sum, in no fixed order.
 COORDINATED = [
     pytest.param("Gunmen killed two women and three children of the same family while they were driving on a "

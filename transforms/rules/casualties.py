@@ -218,7 +218,7 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
             continue
         j = _number_end(tokens, i)
         first = tokens[i:j]
-        value = None if any(t.ent_type_ in QUANTITY_ENTS for t in first) else parse_number([t.text for t in first])
+        value = None if _named_measure(first) else parse_number([t.text for t in first])
         if value is None:
             i = j
             continue
@@ -227,7 +227,9 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
             k = _number_end(tokens, j + 1)
             second = parse_number([t.text for t in tokens[j + 1:k]])
             if second is not None and second > value and (tokens[j].lower_ != "and" or _before(tokens, i, "between")):
-                out.append(Quantity(tuple(tokens[i:k]), value, second, "range"))
+                # the parser may take "between" for a preposition and the counted noun for its object
+                between = (tokens[i - 1],) if _before(tokens, i, "between") else ()
+                out.append(Quantity(tuple(tokens[i:k]), value, second, "range", between))
                 i = k
                 continue
         hedge, hedge_tokens = _hedge_before(tokens, i)
@@ -285,6 +287,13 @@ def _match_words(tokens: list[Token], i: int, phrases) -> tuple | None:
         if [t.lower_ for t in tokens[i:i + len(words)]] == words:
             return words, value
     return None
+
+
+def _named_measure(words: list[Token]) -> bool:
+    """A date, sum or measure the NER names, no count; but a number on a person noun counts people when the NER
+    reads it as a date ("Between 10 and 15 soldiers died")."""
+    labels = {t.ent_type_ for t in words} & QUANTITY_ENTS
+    return bool(labels) and not (labels <= TIME_ENTS and words[-1].dep_ == "nummod" and _person(words[-1].head))
 
 
 def _before(tokens: list[Token], i: int, word: str) -> bool:
