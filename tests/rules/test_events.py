@@ -275,8 +275,6 @@ def test_capital_standing_for_its_government_is_no_place(language):
     assert e.location is None or e.location.canonical != "Washington"
 
 
-@pytest.mark.xfail(strict=True, reason="the trigger noun 'strikes' is its clause's subject, so 'on Odesa' is read "
-                                       "as the agent's words and no place is left")
 def test_strikes_on_a_town_happened_there(language):
     (e,) = events(language, ODESA)
     assert e.location is not None and e.location.canonical == "Odesa"

@@ -73,7 +73,7 @@ def find_attribution(sent: Span) -> Attribution | None:
             to = sent.doc[tok.i + 1]
             objs = [c for c in to.children if c.dep_ == "pobj"]
             if objs:
-                return _phrase(sent, objs[0], tok)
+                return _named_after(sent, _phrase(sent, objs[0], tok))
     for tok in sent:
         if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
             subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -81,8 +81,30 @@ def find_attribution(sent: Span) -> Attribution | None:
             if subjects and subjects[0].pos_ != "PRON":
                 # The parser sometimes splits "The governor of X Vyacheslav Gladkov" into two subjects.
                 named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
-                return _phrase(sent, named[-1], min(subjects[0].subtree, key=lambda t: t.i))
+                return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
     return None
+
+
+def _named_after(sent: Span, found: Attribution) -> Attribution:
+    """ "According to the head of the Luhansk administration, Serhiy Haidai, ...": the name set off by commas
+    after the title is the source, however the parser attached it."""
+    doc, after = sent.doc, sent.start + found.end
+    if after < sent.end and doc[after].text == ",":
+        name = next((e for e in sent.ents if e.start == after + 1 and e.label_ == "PERSON"), None)
+        if name is not None and name.end < sent.end and doc[name.end].text == ",":
+            return Attribution(name.text, found.start, name.end + 1 - sent.start, found.head)
+    return found
+
+
+def _split_name_start(subjects: list[Token], chosen: Token) -> Token:
+    """Where the speaker's words start: a subject right before the chosen one is the rest of its split name;
+    one set off by a comma ("nine wounded in the shelling of Mykolaiv, Mayor X said") is the report's own."""
+    start = min(chosen.subtree, key=lambda t: t.i)
+    for other in sorted((s for s in subjects if s.i < chosen.i), key=lambda t: -t.i):
+        words = sorted(other.subtree, key=lambda t: t.i)
+        if words[-1].i + 1 == start.i and not words[-1].is_punct:
+            start = words[0]
+    return start
 
 
 def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
@@ -101,7 +123,9 @@ def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
 
 def _proper(head: Token) -> bool:
     """ "Donetsk Regional Military Administration", "Ministry of Defense": a name of its own, which needs no owner."""
-    return head.pos_ == "PROPN" or any(t.dep_ == "compound" and t.pos_ == "PROPN" for t in head.lefts)
+    # the tagger calls "defence ministry" a name too: a name is capitalised
+    return (head.pos_ == "PROPN" and not head.is_lower
+            or any(t.dep_ == "compound" and t.pos_ == "PROPN" and not t.is_lower for t in head.lefts))
 
 
 def _noun_phrase(head: Token) -> str:

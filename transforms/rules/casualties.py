@@ -185,12 +185,17 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
     links = [link for q in find_quantities(sent, facts.dates)
              if (link := link_quantity(q, found, published)) is not None]
     counted = ({t.i for link in links for t in link.quantity.tokens}
-               | {link.victim.i for link in links if link.victim is not None})
+               | {link.victim.i for link in links if link.victim is not None}
+               | _source_words(sent, facts.attribution))   # the speaker is no victim, however it is parsed
     links += _implicit_singles(sent, counted, published)
     context = _SentenceContext(sent, facts)
     figures = [f for link in _sum_coordinated(links) if (f := context.figure(link)) is not None]
     figures += _none_reported(sent, context, {f.trigger_text for f in figures})
     return _inherit_victims(figures)
+
+
+def _source_words(sent: Span, attribution: Attribution | None) -> set[int]:
+    return set() if attribution is None else set(range(sent.start + attribution.start, sent.start + attribution.end))
 
 
 def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[Quantity]:

@@ -520,8 +520,12 @@ class _Where:
         # A place in capitals is a dateline ("KABUL, Afghanistan"), where the report was filed.
         # A region is never the one who acts: "In Sholgarah district, Balkh province, forces captured" parses
         # the province as a subject.
+        # The target of a trigger noun that is itself the subject ("a missile strike on Odesa killed eight") is
+        # the event's place, though it sits in the agent's words.
+        aimed_at = self.roles.words("target", trigger)
         inside = [p for p in self.places if not p.name.isupper() and not self._acting(p)
-                  and all(start + i in region and (start + i not in agent or p.kind == "admin1")
+                  and all(start + i in region
+                          and (start + i not in agent or p.kind == "admin1" or start + i in aimed_at)
                           for i in range(p.start, p.end))]
         if not inside:
             own = _own_country(self.sent, region) or self._speakers_region()
