@@ -295,3 +295,15 @@ def test_real_strikes_on_named_places_are_kept(language):
     (e,) = events(language, "In the post-2014 regional capital of Kramatorsk, a missile destroyed a hotel, according "
                             "to its mayor Oleksandr Goncharenko.", date(2022, 7, 4))
     assert (e.event_type, e.location.canonical) == ("missile_strike", "Kramatorsk")
+
+
+def test_a_killing_added_to_a_named_strike_is_its_outcome(language):
+    found = events(language, "A Russian missile hit a shopping centre in Kremenchuk on Monday, killing at least 18 "
+                             "people.")
+    assert [(e.event_type, e.location.canonical) for e in found] == [("missile_strike", "Kremenchuk")]
+
+
+def test_a_killing_added_to_an_unnamed_deed_is_the_clash(language):
+    # ISAF dev, tune half: "returned fire" names no event of its own
+    found = events(language, "The joint security force returned fire, killing four insurgents.")
+    assert [e.event_type for e in found] == ["armed_clash"]

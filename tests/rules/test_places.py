@@ -175,3 +175,20 @@ def test_an_event_whose_sentence_names_no_place_is_kept_at_the_articles_region(p
     assert merged["shelling"].location.name == "Druzhkivka"
     assert (merged["arrest"].location.kind, merged["arrest"].location.admin1_name,
             merged["arrest"].location.geo_precision) == ("admin1", "Donetsk", 3)
+
+
+def test_near_a_landmark_the_namesake_beside_it(parse):
+    """Alone, the most populous Novoselivka (Odesa region); "near Lyman" asks for the one beside Lyman."""
+    alone = places(parse, "Russian forces shelled Novoselivka.")["Novoselivka"]
+    near = places(parse, "Russian forces shelled Novoselivka near Lyman.")["Novoselivka"]
+    assert (alone.admin1_name, near.admin1_name, near.geo_precision) == ("Odesa", "Donetsk", 1)
+
+
+def test_near_a_landmark_a_village_the_gazetteer_lacks_is_placed_there(parse):
+    """No Ivanivka of the gazetteer is near Kherson: the one meant is a village it lacks, named as written at the
+    landmark (ACLED's geo-precision 2), not the most populous Ivanivka in Luhansk."""
+    found = places(parse, "Fighting continued in Ivanivka near Kherson.")
+    kherson = found["Kherson"]
+    assert (found["Ivanivka"].admin1_name, found["Ivanivka"].geonameid, found["Ivanivka"].geo_precision,
+            found["Ivanivka"].latitude) == ("Kherson", None, 2, kherson.latitude)
+    assert places(parse, "Fighting continued in Ivanivka.")["Ivanivka"].admin1_name == "Luhansk"

@@ -632,7 +632,7 @@ class _Sentence:
         if not readings:
             return []
         best = max(readings, key=lambda r: (r.certainty, -r.trigger.i))
-        if _irrealis(best.trigger) or _cumulative(best.trigger, head):
+        if _irrealis(best.trigger) or _cumulative(best.trigger, head) or self._outcome(head, best, groups):
             return []
         region = region - self.where.asides(head, best.trigger, region)
         if _years_ago(self.sent, self.published, region):
@@ -640,6 +640,17 @@ class _Sentence:
         if event_types()[best.event_type]["family"] == "remote":
             region = region - self.where.origins(head, best.trigger)
         return self._located(best, head, region, agent)
+
+    def _outcome(self, head: Token, best: _Reading, groups: dict[Token, list[Token]]) -> bool:
+        """ "A missile hit a shopping centre, killing 18": the killing that a participle adds to a named event of
+        the clause it hangs on is that event's outcome, no clash of its own ("returned fire, killing four" names
+        none, so there the killing is the clash)."""
+        main = head.head
+        if best.certainty != INFERRED or head.dep_ != "advcl" or head.tag_ != "VBG" or main not in groups:
+            return False
+        region, agent = self.where.region(main, groups), self.roles.agent(main, groups[main])
+        return any((r := self.reader.read(t, main, region, agent)) is not None and r.certainty == NAMED
+                   for t in groups[main])
 
     def _located(self, best: _Reading, head: Token, region: set[int], agent: set[int]) -> list[Event]:
         """The event at each of its places, dated, with its actor, weapon and source."""

@@ -24,6 +24,7 @@ town ("north of Belgorod") or a named town placed at its region, 3 a region or a
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
@@ -55,6 +56,8 @@ _CODE = re.compile(r"^[A-Z]{2,4}$")
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
+# "X near Y": how far from Y a namesake of X may be and still be the one meant.
+LANDMARK_KM = 60
 
 
 class GeoEntry(NamedTuple):
@@ -474,10 +477,13 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
     if cities:
         if after is not None and after.lower_ in _cues("city_suffix") or _after_city_word(doc, span[0]):
             cities = tuple(e for e in cities if e.kind == "city") or cities
-        entry = _choose(cities, hint)
+        beside = _beside_landmark(doc, span[-1], text, cities, hint)
+        entry = beside or _choose(cities, hint)
         if entry is None:
             return None
-        precision = 2 if entry.kind == "city" and _near(doc, span[0]) else PRECISION[entry.kind]
+        # a town the gazetteer lacks, placed at the landmark it is near
+        unknown = beside is not None and beside.geonameid is None
+        precision = 2 if entry.kind == "city" and (unknown or _near(doc, span[0])) else PRECISION[entry.kind]
         return _place(text, entry, start, end, precision)
     regions = region_named(text)
     entry = _choose(regions, hint) if regions else None
@@ -523,6 +529,35 @@ def _choose(entries: tuple[GeoEntry, ...], hint: frozenset[str]) -> GeoEntry | N
     if top.kind == "country" or local.population * HINT_OUTWEIGHS < top.population:
         return top
     return local
+
+
+def _beside_landmark(doc: Doc, last: Token, text: str, towns: tuple[GeoEntry, ...],
+                     hint: frozenset[str]) -> GeoEntry | None:
+    """ "the village of Pisky near Donetsk": of a name's namesakes, the one beside the town named after "near"
+    (within LANDMARK_KM), not the most populous; when every namesake is a village far from it, the one meant is
+    a village the gazetteer lacks, named as written at the landmark."""
+    towns = tuple(e for e in towns if e.kind == "city" and e.latitude is not None and e.longitude is not None)
+    if not towns or last.i + 2 >= len(doc) or doc[last.i + 1].lower_ not in _cues("vicinity"):
+        return None
+    words = _name_words(list(doc), last.i + 2)
+    landmarks = gazetteer().get(doc[words[0].i:words[-1].i + 1].text, ()) if words else ()
+    landmark = _choose(landmarks, hint) if landmarks else None
+    if landmark is None or landmark.kind != "city" or landmark.latitude is None or landmark.longitude is None:
+        return None
+    nearest = min(towns, key=lambda e: _km(e, landmark))
+    if _km(nearest, landmark) <= LANDMARK_KM:
+        return nearest
+    if all(e.population < ALTERNATES_FROM_POPULATION for e in towns):
+        return GeoEntry(text, "city", None, landmark.country_code, 0, landmark.latitude, landmark.longitude,
+                        landmark.admin1)
+    return None
+
+
+def _km(a: GeoEntry, b: GeoEntry) -> float:
+    """Great-circle distance (haversine) between two entries with coordinates."""
+    lat1, lon1, lat2, lon2 = (math.radians(x or 0.0) for x in (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 def _after_city_word(doc: Doc, first: Token) -> bool:
