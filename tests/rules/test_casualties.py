@@ -240,6 +240,13 @@ def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want
 
 
+def test_the_town_named_outright_over_the_one_a_distance_is_measured_from(language):
+    # the corpus (Guardian)
+    sent = language("An apartment block and beach hotel in Serhiivka, 50km south of Odesa, was hit on 1 July, "
+                    "killing 21 people and injuring 35.")[:]
+    assert {f.location_name for f in extract_figures(sent, PUBLISHED)} == {"Serhiivka"}
+
+
 # Coordinated victims: each part and their sum, in no fixed order.
 COORDINATED = [
     pytest.param("Gunmen killed two women and three children of the same family while they were driving on a "

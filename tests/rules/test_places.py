@@ -192,3 +192,18 @@ def test_near_a_landmark_a_village_the_gazetteer_lacks_is_placed_there(parse):
     assert (found["Ivanivka"].admin1_name, found["Ivanivka"].geonameid, found["Ivanivka"].geo_precision,
             found["Ivanivka"].latitude) == ("Kherson", None, 2, kherson.latitude)
     assert places(parse, "Fighting continued in Ivanivka.")["Ivanivka"].admin1_name == "Luhansk"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("In the neighbouring region of Luhansk, the governor said three people had died.", "Luhansk"),
+    ("Missiles hit a military airfield in Ukraine’s central region of Kirovohrad.", "Kirovohrad"),
+])
+def test_the_region_of_a_name_is_the_region(parse, text, name):
+    assert places(parse, text)[name].kind == "admin1"
+
+
+def test_a_month_beside_a_number_is_no_town(parse):
+    # "Jul" is a spelling of Suhl in Germany; the NER reads no date in a live blog’s timestamp
+    found = places(parse, "23 Jul 2022 18.05 Three people were killed in Ukraine’s central region of Kirovohrad.",
+                   UKRAINE | {"DE"})
+    assert "Jul" not in found and "Kirovohrad" in found

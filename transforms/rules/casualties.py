@@ -863,12 +863,13 @@ class _SentenceContext:
         )
 
     def _place_for(self, trigger: Token) -> Place | None:
-        """The most specific place, nearest the trigger: a city over a country."""
+        """The most specific place, nearest the trigger: a city over a country, a town named outright over the one
+        a distance is measured from ("in Serhiivka, 50km south of Odesa")."""
         if not self.places:
             return None
         rank = {"city": 0, "admin1": 1, "ner": 2, "country": 3}
         where = trigger.i - self.sent.start
-        return min(self.places, key=lambda p: (rank.get(p.kind, 2), abs(p.start - where)))
+        return min(self.places, key=lambda p: (rank.get(p.kind, 2), p.geo_precision or 1, abs(p.start - where)))
 
     def _date_for(self, trigger: Token) -> DateMention | None:
         days = [d for d in self.dates if d.day is not None]

@@ -36,6 +36,7 @@ from anyascii import anyascii
 from spacy.tokens import Doc, Span, Token
 
 from transforms.rules import keycache, vocab
+from transforms.rules.dates import MONTH_NAMES, MONTHS
 
 MAX_WORDS = 4
 # Alternate names of small places are mostly transliteration noise that collides with
@@ -56,6 +57,7 @@ _CODE = re.compile(r"^[A-Z]{2,4}$")
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
+_MONTH_NAMES = {name[:3]: name for name in MONTH_NAMES}
 # "X near Y": how far from Y a namesake of X may be and still be the one meant.
 LANDMARK_KM = 60
 
@@ -455,7 +457,19 @@ def _blocked_tokens(doc: Doc | Span) -> set[int]:
     for ent in doc.ents:
         if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)):
             blocked.update(t.i for t in ent)
+    # "23 Jul 2022 18.05": a month beside a number, though the NER missed the date (GeoNames spells Suhl "Jul")
+    blocked.update(t.i for t in doc if _month_word(t) and any(n.like_num for n in _neighbours(t)))
     return blocked
+
+
+def _month_word(tok: Token) -> bool:
+    word = tok.lower_.rstrip(".")
+    return word[:3] in MONTHS and (len(word) == 3 or _MONTH_NAMES.get(word[:3]) == word)
+
+
+def _neighbours(tok: Token) -> list[Token]:
+    doc = tok.doc
+    return [doc[i] for i in (tok.i - 1, tok.i + 1) if 0 <= i < len(doc)]
 
 
 def _is_place_name(ent: Span) -> bool:
@@ -468,7 +482,7 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
     text = doc[span[0].i:span[-1].i + 1].text
     after = doc[span[-1].i + 1] if span[-1].i + 1 < len(doc) else None
     start, end = span[0].i - offset, span[-1].i + 1 - offset
-    region = _suffixed_region(doc, span, hint, offset)
+    region = _suffixed_region(doc, span, hint, offset) or _region_of(doc, span, hint, offset)
     if region is not None:
         return region
     if _names_district(doc, span[-1]):
@@ -501,6 +515,16 @@ def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: 
     if entry is None:
         return None
     return _place(text, entry, span[0].i - offset, span[-1].i + 2 - offset, 2 if _after_district(doc, span[0]) else 3)
+
+
+def _region_of(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
+    """ "the region of Luhansk", "Ukraine's central region of Kirovohrad": the region, not its namesake city."""
+    first = span[0]
+    if first.i < 2 or doc[first.i - 1].lower_ != "of" or doc[first.i - 2].lower_ not in _cues("region_suffix"):
+        return None
+    text = doc[first.i:span[-1].i + 1].text
+    entry = _choose(region_named(text), hint) if region_named(text) else None
+    return None if entry is None else _place(text, entry, first.i - offset, span[-1].i + 1 - offset, 3)
 
 
 def _names_district(doc: Doc, last: Token) -> bool:
