@@ -381,9 +381,20 @@ def test_cumulative_only_for_a_running_total_over_a_period(language, sentence, s
     "In 1994, 800,000 people were killed in Rwanda.",
     "The suspects could face the death penalty.",
     "A 25-year-old was detained and released on bail in 2019.",
+    # disasters, disease and accidents
+    "Four people died in a car crash on the motorway.",
+    "The floods left 20 people dead.",
+    "More than 50 people died of cholera.",
+    "Some 3,000 people were evacuated after the wildfire.",
 ])
 def test_violence_that_is_no_war_gives_no_figure(figures, sentence):
     assert figures(sentence) == []
+
+
+def test_a_harm_word_of_age_on_the_victim_is_no_cause(figures):
+    # "old" names natural deaths ("died of old age"), not a victim's age
+    assert figures("At least five people were injured, including a seven-year-old girl.") == [
+        ("injured", 5, None, "at least")]
 
 
 def test_a_running_total_since_a_past_year_is_news(language):

@@ -470,9 +470,18 @@ def _not_war(trigger: Token, published: date | None) -> bool:
         return True   # "the sentencing to death of two Britons" (however parsed): a verdict, no killing
     if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
         return True   # "died aged 82", "died of cancer"
+    if any(t.lower_ in _non_war("cause") for t in _prepositional_heads(trigger)):
+        return True   # "were killed in a car crash", "evacuated after the wildfire"
     if _natural_cause(trigger):
         return True
     return _years_past(trigger, published)
+
+
+def _prepositional_heads(trigger: Token) -> list[Token]:
+    """The nouns of the trigger's prepositional phrases ("in a car [crash]", "after the [wildfire]"), not their
+    modifiers ("including a seven-year-[old] girl") nor the clauses those nouns carry."""
+    objects = [o for p in trigger.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    return objects + [m for o in objects for m in o.children if m.dep_ == "compound"]
 
 
 def _natural_cause(trigger: Token) -> bool:
