@@ -70,3 +70,25 @@ def test_a_report_before_its_speaker_keeps_its_place(language):
                     "Senkevich said on Telegram.")[:]
     assert [(f.category, f.low, f.location_name) for f in extract_figures(sent, None)] == [
         ("killed", 2, "Mykolaiv"), ("injured", 9, "Mykolaiv")]
+
+
+def test_he_said_is_the_person_credited_in_the_sentence_before(language):
+    assert _sources(language, [
+        "The head of the Kharkiv regional administration, Oleh Synehubov, said on Telegram that two people were "
+        "killed.",
+        "Later, he said three more people had been wounded.",
+    ]) == ["Oleh Synehubov", "Oleh Synehubov"]
+
+
+def test_he_said_after_a_sentence_not_read_is_no_one(language):
+    speakers = Speakers()
+    read_facts(language("Oleh Synehubov, the governor, said two people were killed.")[:], None, None, speakers)
+    speakers.unread()   # the extraction read the next sentence without the parser: it may name someone else
+    assert read_facts(language("He said three were wounded.")[:], None, None, speakers).attribution is None
+
+
+def test_a_title_the_parser_hangs_on_a_place_still_names_the_person(language):
+    assert _sources(language, [
+        "The mayor of Kyiv, Vitali Klitschko, said one person was killed.",
+        "The mayor said two were injured.",
+    ]) == ["Vitali Klitschko", "Vitali Klitschko"]

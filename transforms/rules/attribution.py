@@ -16,6 +16,7 @@ SPEECH_LEMMAS = {
     "post", "declare", "estimate", "accuse", "allege", "insist", "note", "acknowledge",
     "reveal", "disclose", "publish", "cite", "quote", "warn",
 }
+PERSONAL_PRONOUNS = {"he", "she"}
 # "according to X's Telegram channel" credits X, not the channel.
 CHANNELS = {"channel", "account", "page", "post", "statement", "website", "feed"}
 # Modifiers that belong to a source's name; possessives ("Ukraine's ...") and clauses do not.
@@ -40,6 +41,7 @@ class Speakers:
     def __init__(self) -> None:
         self.by_surname: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
+        self.last: str | None = None   # the person the sentence before credited: whom "he said" means
 
     def learn(self, sent: Span) -> None:
         for ent in sent.ents:
@@ -51,19 +53,35 @@ class Speakers:
             titles = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
             if root.dep_ == "appos" and root.head.pos_ == "NOUN":
                 titles.append(root.head)
+            # "The mayor of Kyiv, Vitali Klitschko, said": the parser takes the name for the place's
+            if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN" \
+                    and ent.start > 0 and sent.doc[ent.start - 1].text == ",":
+                titles.append(root.head.head)
             for title in titles:
                 self.by_title[title.lemma_.lower()] = ent.text
 
-    def resolve(self, found: Attribution | None) -> Attribution | None:
+    def unread(self) -> None:
+        """A sentence read without the parser may have named someone else: "he" no longer means the last speaker."""
+        self.last = None
+
+    def resolve(self, found: Attribution | None, sent: Span) -> Attribution | None:
+        """The source as the article named it before; "he said" is the person it credited last."""
         if found is None:
-            return None
+            pronoun = _pronoun_speaker(sent)
+            if pronoun is None or self.last is None:
+                return None
+            return Attribution(self.last, pronoun.i - sent.start, pronoun.i + 1 - sent.start, pronoun.lower_)
         words = found.source.split()
         if len(words) == 1 and words[0] in self.by_surname:
             name = self.by_surname[words[0]]
         elif words[0].lower() == "the" and len(words) <= 3 and found.head in self.by_title:
             name = self.by_title[found.head]    # "the governor", "the regional governor"
         else:
+            # a full name, as learn() takes them: the NER calls some one-word firms people ("Maxar said")
+            if any(e.label_ == "PERSON" and e.text == found.source and len(e) > 1 for e in sent.ents):
+                self.last = found.source
             return found
+        self.last = name
         return Attribution(name, found.start, found.end, found.head)
 
 
@@ -82,6 +100,16 @@ def find_attribution(sent: Span) -> Attribution | None:
                 # The parser sometimes splits "The governor of X Vyacheslav Gladkov" into two subjects.
                 named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
                 return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
+    return None
+
+
+def _pronoun_speaker(sent: Span) -> Token | None:
+    """The "he" or "she" of "he said"."""
+    for tok in sent:
+        if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
+            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.lower_ in PERSONAL_PRONOUNS:
+                return subject
     return None
 
 

@@ -26,6 +26,6 @@ def read_facts(sent: Span, published: date | None, country_hint: Iterable[str] |
     antecedent: the one town the article named before this sentence, for its "the city"."""
     attribution = find_attribution(sent)
     if speakers is not None:
-        attribution = speakers.resolve(attribution)
+        attribution = speakers.resolve(attribution, sent)
         speakers.learn(sent)
     return SentenceFacts(attribution, find_places(sent, country_hint, antecedent), find_dates(sent.text, published))

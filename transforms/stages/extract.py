@@ -62,6 +62,8 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     speakers: dict[str, Speakers] = defaultdict(Speakers)
     towns: dict[str, dict[int, Place]] = defaultdict(dict)  # the towns each article has named so far
     for article_id, index, doc in _parsed(model, sentences, failed):
+        if doc is None:
+            speakers[article_id].unread()
         if doc is None or article_id in failed:
             continue                                    # no trigger word, or the article already failed
         try:

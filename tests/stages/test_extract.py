@@ -1,0 +1,34 @@
+"""The extraction stage on articles read as the pipeline reads them (ingest), with the real model."""
+
+import json
+
+from transforms.config import settings
+from transforms.reading.ingest import ingest
+from transforms.stages.extract import extract
+
+
+def _attributions(tmp_path, sentences: list[str]) -> list[tuple[str, str | None]]:
+    path = tmp_path / "article.jsonl"
+    path.write_text(json.dumps({"id": "a1", "title": "Shelling in Kharkiv", "date": "2022-05-04", "url": None,
+                                "text": " ".join(sentences)}) + "\n")
+    articles, sentence_rows, _ = ingest(path).frames()
+    figures = extract(articles, sentence_rows, settings().spacy_model).figures
+    return [(f["category"], f["attributed_to"]) for f in figures.sort_values("sentence_index").to_dict("records")]
+
+
+def test_he_said_follows_the_speaker_of_the_sentence_before(tmp_path):
+    assert _attributions(tmp_path, [
+        "Oleh Synehubov, the governor of the Kharkiv region, said two people were killed.",
+        "He said three more were wounded.",
+    ]) == [("killed", "Oleh Synehubov"), ("injured", "Oleh Synehubov")]
+
+
+def test_he_said_after_a_sentence_the_parser_skipped_is_no_one(tmp_path):
+    """The sentence between has no casualty or event word, so the parser never reads it; it may introduce whom
+    "she" means, so she stays unnamed."""
+    found = _attributions(tmp_path, [
+        "Oleh Synehubov, the governor of the Kharkiv region, said two people were killed.",
+        "Maria Kovalenko, a teacher, lives near the school.",
+        "She said three more were wounded.",
+    ])
+    assert found[0] == ("killed", "Oleh Synehubov") and found[1][0] == "injured" and found[1][1] != "Oleh Synehubov"
