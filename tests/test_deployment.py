@@ -7,6 +7,7 @@ multi-worker deployment depends on (README, "Multi-machine deployment").
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -34,7 +35,7 @@ AIRFLOW_DAEMONS = {
     "airflow-triggerer": "triggerer",
 }
 REQUIRED_SERVICES = {"postgres", "redis", "airflow-init", *AIRFLOW_DAEMONS}
-WARLEDGER_PATHS = ("WARLEDGER_LANDING", "WARLEDGER_STAGING", "WARLEDGER_WAREHOUSE", "WARLEDGER_DOCS")
+WARLEDGER_PATHS = ("WARLEDGER_LANDING", "WARLEDGER_STAGING", "WARLEDGER_WAREHOUSE", "WARLEDGER_DOCS", "WARLEDGER_CACHE")
 
 # A required compose variable with no default: ${NAME:?message}.
 REQUIRED_VAR = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:\?[^}]*\}$")
@@ -280,6 +281,19 @@ def test_init_migrates_then_creates_the_warehouse_pool(services):
     assert migrate >= 0, "airflow-init must run `airflow db migrate`"
     assert pool, f"airflow-init must create the one-slot {POOL} pool"
     assert migrate < pool.start(), "the pool can only be created once the database is migrated"
+
+
+def test_init_prepares_every_data_directory_in_valid_bash(services, tmp_path):
+    """Every warledger path on the volume is handed to AIRFLOW_UID (the warehouse by its folder), and the script,
+    with compose's $$ escapes undone, is bash that parses."""
+    script = command_text(services["airflow-init"])
+    listed = re.search(r"data_dirs=\((.*?)\)\n", script, re.S)
+    assert listed, "airflow-init must list the data directories it prepares"
+    for key in WARLEDGER_PATHS:
+        assert f"$${{{key}}}" in listed.group(1), key
+    unescaped = tmp_path / "init.sh"
+    unescaped.write_text(script.replace("$$", "$"))
+    subprocess.run(["bash", "-n", str(unescaped)], check=True)
 
 
 # --- Dockerfile --------------------------------------------------------------------------
