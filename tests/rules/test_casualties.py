@@ -235,6 +235,7 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
                  id="left_a_vague_count_harmed"),
     pytest.param("Two people received treatment for their injuries.", [("injured", 2, 2, None)],
                  id="treatment_for_injuries"),
+    pytest.param("Two were admitted with gunshot wounds.", [("injured", 2, 2, None)], id="admitted_with_wounds"),
 ])
 def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want
