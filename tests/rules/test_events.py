@@ -307,3 +307,16 @@ def test_a_killing_added_to_an_unnamed_deed_is_the_clash(language):
     # ISAF dev, tune half: "returned fire" names no event of its own
     found = events(language, "The joint security force returned fire, killing four insurgents.")
     assert [e.event_type for e in found] == ["armed_clash"]
+
+
+def test_looting_is_property_destruction(language):
+    (e,) = events(language, "Russian forces looted homes in Bucha.")
+    assert (e.event_type, e.location.canonical) == ("looting", "Bucha")
+    assert acled_type("looting") == ("Strategic developments", "Looting/property destruction")
+
+
+def test_towns_the_ner_merges_into_one_name_are_each_a_place(language):
+    # the NER reads "Kyiv and Lviv" as one facility
+    found = events(language, "Russia fired cruise missiles at Kyiv and Lviv on Monday.")
+    assert [(e.event_type, e.location.canonical) for e in found] == [("missile_strike", "Kyiv"),
+                                                                      ("missile_strike", "Lviv")]

@@ -455,7 +455,8 @@ def _blocked_tokens(doc: Doc | Span) -> set[int]:
     """Words of names that are no place: dates, and people or bodies unless the whole entity is a place name."""
     blocked: set[int] = set()
     for ent in doc.ents:
-        if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)):
+        if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)
+                                         and not _names_places_in_a_row(ent)):
             blocked.update(t.i for t in ent)
     # "23 Jul 2022 18.05": a month beside a number, though the NER missed the date (GeoNames spells Suhl "Jul")
     blocked.update(t.i for t in doc if _month_word(t) and any(n.like_num for n in _neighbours(t)))
@@ -470,6 +471,18 @@ def _month_word(tok: Token) -> bool:
 def _neighbours(tok: Token) -> list[Token]:
     doc = tok.doc
     return [doc[i] for i in (tok.i - 1, tok.i + 1) if 0 <= i < len(doc)]
+
+
+def _names_places_in_a_row(ent: Span) -> bool:
+    """ "Kyiv and Lviv", which the NER may take for one facility: every name of the row a place name."""
+    parts: list[list[Token]] = [[]]
+    for tok in ent:
+        if tok.lower_ in ("and", "or", ","):
+            parts.append([])
+        else:
+            parts[-1].append(tok)
+    names = [ent.doc[p[0].i:p[-1].i + 1] for p in parts if p]
+    return len(parts) > 1 and len(names) == len(parts) and all(_is_place_name(n) for n in names)
 
 
 def _is_place_name(ent: Span) -> bool:
