@@ -146,23 +146,26 @@ def name_key(name: str) -> str:
 # One table per country for the process: an article names a few dozen countries, a run of articles most of
 # them, and a bounded cache thrashed (its misses rebuilt a country's table, every spelling keyed again).
 @lru_cache(maxsize=None)
-def _keyed_towns(country_code: str) -> dict[str, tuple[GeoEntry, ...]]:
-    """key -> the towns of one country of that key under any of their spellings, the most populous first.
-    Keying every spelling is most of the geocoding's time, so the keys are kept on disk between processes."""
+def _keyed_towns(country_code: str) -> tuple[list[tuple[GeoEntry, list[str]]], dict[str, str]]:
+    """One country's towns, and their keys (``_town_keys``). Keying every spelling is most of the geocoding's
+    time, so the keys are kept on disk between processes; a key's towns are only looked up when a name asks
+    for that key (a sentence asks for a few keys of a country that has tens of thousands)."""
     gazetteer()
     towns = _SPELLINGS.get(country_code, [])
-    keys = keycache.load_or_build("town_keys", _key_inputs(towns), partial(_town_keys, towns))
-    return {key: tuple(towns[i][0] for i in positions) for key, positions in keys.items()}
+    return towns, keycache.load_or_build("town_keys", _key_inputs(towns), partial(_town_keys, towns))
 
 
-def _town_keys(towns: list[tuple[GeoEntry, list[str]]]) -> dict[str, list[int]]:
+def _town_keys(towns: list[tuple[GeoEntry, list[str]]]) -> dict[str, str]:
     """key -> the positions in ``towns`` of the towns of that key, the most populous first (the inputs' hash
-    fixes the order, so a position names one town as surely as an id, and a town without an id has one)."""
+    fixes the order, so a position names one town as surely as an id, and a town without an id has one).
+    The positions are one string ("12 40"), not a list: a process reads a million keys, and JSON parses a
+    string four times as fast as a list of numbers, which the garbage collector would also walk at every
+    full collection."""
     table: dict[str, list[int]] = {}
     for i, (entry, alternates) in enumerate(towns):
         for key in {name_key(n) for n in [entry.canonical, *alternates] if n.isascii() or _LATIN.match(anyascii(n))}:
             table.setdefault(key, []).append(i)
-    return {k: sorted(v, key=lambda i: -towns[i][0].population) for k, v in table.items()}
+    return {k: " ".join(str(i) for i in sorted(v, key=lambda i: -towns[i][0].population)) for k, v in table.items()}
 
 
 def _key_inputs(towns: list[tuple[GeoEntry, list[str]]]) -> bytes:
@@ -181,7 +184,10 @@ def _key_recipe() -> bytes:
 def towns_by_key(name: str, countries: Iterable[str], admin1: str | None = None) -> tuple[GeoEntry, ...]:
     """The towns of these countries (and of this admin1 region, when given) spelt like `name`."""
     key = name_key(name)
-    found = [e for code in sorted(countries) for e in _keyed_towns(code).get(key, ())]
+    found: list[GeoEntry] = []
+    for code in sorted(countries):
+        towns, keys = _keyed_towns(code)
+        found += [towns[int(i)][0] for i in keys.get(key, "").split()]
     # A town of that name before a town that once had it among its spellings, then the most populous.
     return tuple(sorted((e for e in found if admin1 is None or e.admin1 == admin1),
                         key=lambda e: (name_key(e.canonical) != key, -e.population)))
