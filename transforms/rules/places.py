@@ -231,7 +231,7 @@ def admin1_name_of(admin1: str | None) -> str | None:
     the ISO 3166-2 subdivision (pycountry) that GeoNames' admin1 code stands for."""
     if not admin1:
         return None
-    return admin1_names().get(admin1) or _iso_admin1(admin1.split(".")[0]).get(admin1)
+    return admin1_names().get(admin1) or _iso_admin1(admin1)
 
 
 _SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|prefecture|governorate|state|district|"
@@ -239,11 +239,32 @@ _SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|pref
 
 
 @lru_cache(maxsize=None)
-def _iso_admin1(country_code: str) -> dict[str, str]:
-    """GeoNames admin1 "FR.11" -> its ISO 3166-2 name, for one country. GeoNames writes some countries' admin1
-    codes as ISO's own (US "NY" = US-NY); for the others the region is the subdivision named like one of
-    its three largest towns in any spelling (Donetska oblast: Donetsk; Ḩalab: Aleppo), as regions mostly are.
-    Regions named otherwise (Île-de-France) stay unnamed rather than guessed."""
+def _iso_admin1(admin1: str) -> str | None:
+    """GeoNames admin1 "FR.11" -> its ISO 3166-2 name. GeoNames writes some countries' admin1 codes as ISO's
+    own (US "NY" = US-NY); for the others the region is the subdivision named like one of its three largest
+    towns in any spelling (Donetska oblast: Donetsk; Ḩalab: Aleppo), as regions mostly are. Regions named
+    otherwise (Île-de-France), and those without a town, stay unnamed rather than guessed. One region at a
+    time: a run asks for a few of each country's regions, and naming all of a country's cost more than the
+    country's geocoding."""
+    by_code, keyed, towns = _subdivisions(admin1.split(".")[0])
+    entries = towns.get(admin1)
+    if not entries:
+        return None
+    direct = by_code.get(admin1.replace(".", "-"))
+    if direct:
+        return direct
+    largest = sorted(entries, key=lambda e: -e[0].population)[:3]
+    # An ordered list, not a set: which spelling is tried first must not depend on the process's hash seed.
+    spellings = list(dict.fromkeys(name_key(n) for e, alternates in largest
+                                   for n in [e.canonical, *alternates] if n.isascii()))
+    return _named_like(spellings, keyed)
+
+
+@lru_cache(maxsize=None)
+def _subdivisions(country_code: str) -> tuple[dict[str, str], dict[str, str],
+                                              dict[str, list[tuple[GeoEntry, list[str]]]]]:
+    """A country's ISO 3166-2 subdivisions by code and by the key of their name less its subdivision word,
+    and its towns by GeoNames admin1 code."""
     import pycountry
 
     gazetteer()
@@ -251,19 +272,9 @@ def _iso_admin1(country_code: str) -> dict[str, str]:
     by_code = {s.code: s.name for s in subdivisions}
     keyed = {name_key(_SUBDIVISION_WORDS.sub("", s.name)): s.name for s in subdivisions}
     towns: dict[str, list[tuple[GeoEntry, list[str]]]] = {}
-    for entry, alternates in _SPELLINGS.get(country_code, ()):
-        towns.setdefault(entry.admin1 or "", []).append((entry, alternates))
-    out: dict[str, str] = {}
-    for admin1, entries in towns.items():
-        direct = by_code.get(admin1.replace(".", "-"))
-        largest = sorted(entries, key=lambda e: -e[0].population)[:3]
-        # An ordered list, not a set: which spelling is tried first must not depend on the process's hash seed.
-        spellings = list(dict.fromkeys(name_key(n) for e, alternates in largest
-                                       for n in [e.canonical, *alternates] if n.isascii()))
-        found = direct or _named_like(spellings, keyed)
-        if found:
-            out[admin1] = found
-    return out
+    for town in _SPELLINGS.get(country_code, ()):
+        towns.setdefault(town[0].admin1 or "", []).append(town)   # the gazetteer's own pairs: no copy to collect
+    return by_code, keyed, towns
 
 
 def _named_like(spellings: list[str], keyed: dict[str, str]) -> str | None:
