@@ -371,19 +371,23 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     tokens = list(doc)
     offset = tokens[0].i if tokens else 0
     blocked = _blocked_tokens(doc)
+    # Each word's tests, read once: every word starts up to MAX_WORDS spans.
+    free = [t.i not in blocked for t in tokens]
+    proper = [t.pos_ == "PROPN" for t in tokens]
+    title = [t.is_title for t in tokens]
     places: list[Place] = []
     i = 0
     while i < len(tokens):
         match = _town_of_region(doc.doc, tokens, i, offset)
         for width in range(min(MAX_WORDS, len(tokens) - i), 0, -1) if match is None else ():
-            span = tokens[i:i + width]
-            if any(t.i in blocked for t in span):
+            end = i + width
+            if not all(free[i:end]):
                 continue
-            if span[0].pos_ != "PROPN" or span[-1].pos_ != "PROPN":
+            if not (proper[i] and proper[end - 1]):
                 # "in Logar province": a region named with its suffix, whatever tag the name got.
-                match = _suffixed_region(doc.doc, span, hint, offset) if all(t.is_title for t in span) else None
+                match = _suffixed_region(doc.doc, tokens[i:end], hint, offset) if all(title[i:end]) else None
             else:
-                match = _lookup(doc.doc, span, hint, offset)
+                match = _lookup(doc.doc, tokens[i:end], hint, offset)
             if match:
                 break
         if match:
