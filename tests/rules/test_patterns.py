@@ -81,6 +81,8 @@ def _grammar(tmp_path, text: str) -> Grammar:
      "rule names repeat"),
     ("nodes: []", "a list under 'rules'"),
     ("rules: [{name: a, example: x, expect: {}, nodes: [{q: {lower: [on, at]}}]}]", "is not a word; quote it"),
+    ("rules: [{name: a, example: x, expect: {}, nodes: [{q: {}}, {t: {rel: q >>>}}]}]", "no operator of spaCy's"),
+    ("rules: [{name: a, example: x, expect: {}, nodes: [{q: {dep: {REGEX: subj}}}]}]", "neither a value, a list"),
 ])
 def test_a_bad_pattern_file_is_named_with_its_problem(tmp_path, text, problem):
     with pytest.raises(GrammarError) as err:

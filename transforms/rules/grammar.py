@@ -1,34 +1,56 @@
 """A small rule engine: declarative dependency patterns, read from YAML files in patterns/.
 
 A grammar file lists rules; each rule names its tokens (nodes) and how they hang
-together in the parse, and compiles to one spaCy DependencyMatcher pattern. Words
+together in the parse, in the form of spaCy's DependencyMatcher patterns. Words
 are tested by spaCy attributes (dep, pos, tag, lemma, lower, ent) and by named
 predicates that the grammar's user supplies in Python (``is: [trigger, passive]``):
 the rules say which construction, the predicates what a word means. The README
 ("How to add a pattern") documents the format.
+
+The matches are those spaCy's DependencyMatcher finds, in its order, but found by walking the parse
+from the first node's words: the DependencyMatcher runs every node's test on every word (every
+predicate of the file on every word, eagerly) and tries the cartesian product of the nodes' words,
+where a walk only tests the words an earlier node's relation reaches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from typing import NamedTuple
 
 import yaml
 from spacy.matcher import DependencyMatcher
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 PATTERN_DIR = files(__package__) / "patterns"
-ATTRS = {"dep": "DEP", "pos": "POS", "tag": "TAG", "lemma": "LEMMA", "lower": "LOWER", "ent": "ENT_TYPE"}
+ATTRS = {"dep": "dep_", "pos": "pos_", "tag": "tag_", "lemma": "lemma_", "lower": "lower_", "ent": "ent_type_"}
 NODE_KEYS = set(ATTRS) | {"rel", "is", "not"}
 RULE_KEYS = {"name", "nodes", "roles", "example", "expect", "why"}
+SET_OPERATORS = ("IN", "NOT_IN")
+# spaCy's relation operators (">" child, "<" head, ">>" descendant, "." right after, ...), as its DependencyMatcher
+# resolves them: (doc, token index) -> the related tokens.
+RELATIONS: dict[str, Callable[[Doc, int], list[Token]]] = DependencyMatcher(Vocab())._ops
 
 
 class GrammarError(ValueError):
     """A grammar file that does not say what the engine can compile; the message names file and rule."""
+
+
+class Test(NamedTuple):
+    """What a node asks of a word: (attribute, the values it may have, refuse those instead) and
+    (predicate, the truth it must have)."""
+    attrs: tuple[tuple[str, frozenset[str], bool], ...]
+    predicates: tuple[tuple[str, bool], ...]
+
+
+class Step(NamedTuple):
+    left: int          # the earlier node this one hangs on (-1 for the first)
+    relation: str
+    test: int          # the grammar's number for the node's test: the rules' many identical tests are one
 
 
 @dataclass(frozen=True)
@@ -39,16 +61,6 @@ class Rule:
     example: str
     expect: tuple[dict, ...]
     order: int
-
-    def pattern(self, predicate_prefix: str) -> list[dict]:
-        out = []
-        for i, (name, spec) in enumerate(self.nodes):
-            step: dict = {"RIGHT_ID": name, "RIGHT_ATTRS": _attrs(spec, predicate_prefix)}
-            if i:
-                left, op = spec["rel"].split()
-                step.update(LEFT_ID=left, REL_OP=op)
-            out.append(step)
-        return out
 
 
 @dataclass(frozen=True)
@@ -71,51 +83,105 @@ class Grammar:
         self.path = path or PATTERN_DIR / f"{name}.yml"
         self.predicates = predicates
         self.rules = _read_rules(self.path, set(predicates))
-        for pred, fn in predicates.items():
-            ext = f"{name}_{pred}"
-            if not Token.has_extension(ext):
-                Token.set_extension(ext, getter=_boolean(fn))
+        self._tests: dict[Test, int] = {}
+        self._steps = [self._compiled(rule) for rule in self.rules]
 
-    def _matcher(self, vocab: Vocab) -> DependencyMatcher:
-        matcher = self._matchers.get(id(vocab))
-        if matcher is None:
-            matcher = DependencyMatcher(vocab)
-            for rule in self.rules:
-                matcher.add(rule.name, [rule.pattern(self.name)])
-            self._matchers[id(vocab)] = matcher
-        return matcher
-
-    @cached_property
-    def _matchers(self) -> dict[int, DependencyMatcher]:
-        return {}
+    def _compiled(self, rule: Rule) -> tuple[Step, ...]:
+        names = [name for name, _ in rule.nodes]
+        steps = []
+        for i, (_, spec) in enumerate(rule.nodes):
+            left, relation = spec["rel"].split() if i else (names[0], "")
+            test = self._tests.setdefault(_test(spec), len(self._tests))
+            steps.append(Step(names.index(left) if i else -1, relation, test))
+        return tuple(steps)
 
     def matches(self, sent: Span) -> list[Match]:
         """Every match inside the sentence, in file order of the rules, then by token position."""
         doc = sent.doc
-        by_name = {r.name: r for r in self.rules}
+        walk = _Walk(doc, list(self._tests), self.predicates)
         out = []
-        for key, ids in self._matcher(doc.vocab)(doc):
-            rule = by_name[doc.vocab.strings[key]]
-            if all(sent.start <= i < sent.end for i in ids):
-                out.append(Match(rule, {name: doc[i] for (name, _), i in zip(rule.nodes, ids)}))
+        for rule, steps in zip(self.rules, self._steps):
+            for ids in walk.bind(steps):
+                if all(sent.start <= i < sent.end for i in ids):
+                    out.append(Match(rule, {name: doc[i] for (name, _), i in zip(rule.nodes, ids)}))
         return sorted(out, key=lambda m: (m.rule.order, sorted(t.i for t in m.tokens.values())))
 
 
-def _boolean(fn: Callable[[Token], bool]) -> Callable[[Token], bool]:
-    return lambda tok: bool(fn(tok))
+class _Walk:
+    """One doc's matching: each predicate and relation is worked out once per word."""
+
+    def __init__(self, doc: Doc, tests: list[Test], predicates: dict[str, Callable[[Token], bool]]):
+        self.doc = doc
+        self.tests = tests
+        self.predicates = predicates
+        self.tokens = list(doc)
+        self.columns = {attr: [getattr(t, attr) for t in self.tokens] for attr in {a for test in tests
+                                                                                     for a, _, _ in test.attrs}}
+        self._truths: dict[str, list[bool | None]] = {}
+        self._related: dict[tuple[int, str], list[int]] = {}
+        self._firsts: dict[int, list[int]] = {}
+
+    def bind(self, steps: tuple[Step, ...]) -> list[list[int]]:
+        """The token indices of every match, node by node, in the DependencyMatcher's order (the nodes'
+        indices in ascending order, the first node's first)."""
+        found = [[i] for i in self.firsts(steps[0].test)]
+        for step in steps[1:]:
+            found = [ids + [j] for ids in found for j in self.related(ids[step.left], step.relation)
+                     if self.passes(step.test, j)]
+            if not found:
+                break
+        return found
+
+    def firsts(self, test: int) -> list[int]:
+        """The words that pass a first node's test: attribute by attribute over the sentence, the predicates
+        last and only on the words left."""
+        found = self._firsts.get(test)
+        if found is None:
+            attrs, predicates = self.tests[test]
+            found = list(range(len(self.tokens)))
+            for attr, values, refused in attrs:
+                column = self.columns[attr]
+                found = [i for i in found if (column[i] in values) != refused]
+            for name, wanted in predicates:
+                found = [i for i in found if self.truth(name, i) == wanted]
+            self._firsts[test] = found
+        return found
+
+    def passes(self, test: int, i: int) -> bool:
+        attrs, predicates = self.tests[test]
+        for attr, values, refused in attrs:
+            if (self.columns[attr][i] in values) == refused:
+                return False
+        return all(self.truth(name, i) == wanted for name, wanted in predicates)
+
+    def related(self, i: int, relation: str) -> list[int]:
+        key = (i, relation)
+        if key not in self._related:
+            self._related[key] = sorted(t.i for t in RELATIONS[relation](self.doc, i))
+        return self._related[key]
+
+    def truth(self, name: str, i: int) -> bool:
+        truths = self._truths.get(name)
+        if truths is None:
+            truths = self._truths[name] = [None] * len(self.tokens)
+        found = truths[i]
+        if found is None:
+            found = truths[i] = bool(self.predicates[name](self.tokens[i]))
+        return found
 
 
-def _attrs(spec: dict, prefix: str) -> dict:
-    attrs: dict = {}
+def _test(spec: dict) -> Test:
+    attrs = []
     for key, attr in ATTRS.items():
         if key in spec:
             value = spec[key]
-            attrs[attr] = {"IN": value} if isinstance(value, list) else value
-    tests = {f"{prefix}_{p}": True for p in _names(spec.get("is"))}
-    tests.update({f"{prefix}_{p}": False for p in _names(spec.get("not"))})
-    if tests:
-        attrs["_"] = tests
-    return attrs
+            if isinstance(value, dict):
+                ((operator, values),) = value.items()
+                attrs.append((attr, frozenset(_names(values)), operator == "NOT_IN"))
+            else:
+                attrs.append((attr, frozenset(_names(value)), False))
+    predicates = [(p, True) for p in _names(spec.get("is"))] + [(p, False) for p in _names(spec.get("not"))]
+    return Test(tuple(attrs), tuple(predicates))
 
 
 def _names(value) -> list[str]:
@@ -147,6 +213,8 @@ def _rule(path: Traversable, order: int, raw: dict, predicates: set[str]) -> Rul
     for i, (name, spec) in enumerate(nodes):
         if i and ("rel" not in spec or len(spec["rel"].split()) != 2 or spec["rel"].split()[0] not in seen):
             raise GrammarError(f"{where}: node {name} needs rel: '<earlier node> <operator>'")
+        if i and spec["rel"].split()[1] not in RELATIONS:
+            raise GrammarError(f"{where}: node {name} relates by {spec['rel'].split()[1]!r}, no operator of spaCy's")
         unknown = (set(_names(spec.get("is"))) | set(_names(spec.get("not")))) - predicates
         if unknown:
             raise GrammarError(f"{where}: node {name} tests unknown predicates {sorted(unknown)}")
@@ -167,6 +235,9 @@ def _node(where: str, raw) -> tuple[str, dict]:
         raise GrammarError(f"{where}: node {name} has unknown keys {sorted(set(spec) - NODE_KEYS)}")
     for key in set(spec) & set(ATTRS):
         value = spec[key]
+        if isinstance(value, dict) and (len(value) != 1 or set(value) - set(SET_OPERATORS)):
+            raise GrammarError(f"{where}: node {name} {key}: {value!r} is neither a value, a list nor one of "
+                               f"{{{', '.join(f'{op}: [...]' for op in SET_OPERATORS)}}}")
         values = [v for vs in value.values() for v in _names(vs)] if isinstance(value, dict) else _names(value)
         if not all(isinstance(v, str) for v in values):
             # YAML reads a bare on, off, yes or no as a boolean: "lower: [on, at]" would test for True.

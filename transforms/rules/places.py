@@ -23,7 +23,6 @@ town ("north of Belgorod") or a named town placed at its region, 3 a region or a
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, replace
@@ -146,30 +145,35 @@ def name_key(name: str) -> str:
 # One table per country for the process: an article names a few dozen countries, a run of articles most of
 # them, and a bounded cache thrashed (its misses rebuilt a country's table, every spelling keyed again).
 @lru_cache(maxsize=None)
-def _keyed_towns(country_code: str) -> dict[str, tuple[GeoEntry, ...]]:
-    """key -> the towns of one country of that key under any of their spellings, the most populous first.
-    Keying every spelling is most of the geocoding's time, so the keys are kept on disk between processes."""
+def _keyed_towns(country_code: str) -> tuple[list[tuple[GeoEntry, list[str]]], dict[str, str]]:
+    """One country's towns, and their keys (``_town_keys``). Keying every spelling is most of the geocoding's
+    time, so the keys are kept on disk between processes; a key's towns are only looked up when a name asks
+    for that key (a sentence asks for a few keys of a country that has tens of thousands)."""
     gazetteer()
     towns = _SPELLINGS.get(country_code, [])
-    keys = keycache.load_or_build("town_keys", _key_inputs(towns), partial(_town_keys, towns))
-    return {key: tuple(towns[i][0] for i in positions) for key, positions in keys.items()}
+    return towns, keycache.load_or_build("town_keys", _key_inputs(towns), partial(_town_keys, towns))
 
 
-def _town_keys(towns: list[tuple[GeoEntry, list[str]]]) -> dict[str, list[int]]:
+def _town_keys(towns: list[tuple[GeoEntry, list[str]]]) -> dict[str, str]:
     """key -> the positions in ``towns`` of the towns of that key, the most populous first (the inputs' hash
-    fixes the order, so a position names one town as surely as an id, and a town without an id has one)."""
+    fixes the order, so a position names one town as surely as an id, and a town without an id has one).
+    The positions are one string ("12 40"), not a list: a process reads a million keys, and JSON parses a
+    string four times as fast as a list of numbers, which the garbage collector would also walk at every
+    full collection."""
     table: dict[str, list[int]] = {}
     for i, (entry, alternates) in enumerate(towns):
         for key in {name_key(n) for n in [entry.canonical, *alternates] if n.isascii() or _LATIN.match(anyascii(n))}:
             table.setdefault(key, []).append(i)
-    return {k: sorted(v, key=lambda i: -towns[i][0].population) for k, v in table.items()}
+    return {k: " ".join(str(i) for i in sorted(v, key=lambda i: -towns[i][0].population)) for k, v in table.items()}
 
 
 def _key_inputs(towns: list[tuple[GeoEntry, list[str]]]) -> bytes:
     """All the keys depend on: the towns' ids, populations and spellings, and how a spelling is keyed (this
-    module's code, the transliteration pairs, anyascii's tables)."""
-    spellings = [(e.geonameid, e.population, e.canonical, alternates) for e, alternates in towns]
-    return _key_recipe() + json.dumps(spellings, ensure_ascii=False).encode()
+    module's code, the transliteration pairs, anyascii's tables). A line a town, its fields between tabs
+    (GeoNames' own separator, which no name holds): written as JSON, the tuple a town took twice the time,
+    and a large country's set off a full garbage collection over the gazetteer."""
+    lines = (f"{e.geonameid}\t{e.population}\t{e.canonical}\t" + "\t".join(alternates) for e, alternates in towns)
+    return _key_recipe() + "\n".join(lines).encode()
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +185,10 @@ def _key_recipe() -> bytes:
 def towns_by_key(name: str, countries: Iterable[str], admin1: str | None = None) -> tuple[GeoEntry, ...]:
     """The towns of these countries (and of this admin1 region, when given) spelt like `name`."""
     key = name_key(name)
-    found = [e for code in sorted(countries) for e in _keyed_towns(code).get(key, ())]
+    found: list[GeoEntry] = []
+    for code in sorted(countries):
+        towns, keys = _keyed_towns(code)
+        found += [towns[int(i)][0] for i in keys.get(key, "").split()]
     # A town of that name before a town that once had it among its spellings, then the most populous.
     return tuple(sorted((e for e in found if admin1 is None or e.admin1 == admin1),
                         key=lambda e: (name_key(e.canonical) != key, -e.population)))
@@ -225,7 +232,7 @@ def admin1_name_of(admin1: str | None) -> str | None:
     the ISO 3166-2 subdivision (pycountry) that GeoNames' admin1 code stands for."""
     if not admin1:
         return None
-    return admin1_names().get(admin1) or _iso_admin1(admin1.split(".")[0]).get(admin1)
+    return admin1_names().get(admin1) or _iso_admin1(admin1)
 
 
 _SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|prefecture|governorate|state|district|"
@@ -233,11 +240,32 @@ _SUBDIVISION_WORDS = re.compile(r"\b(oblast|oblys|province|provincia|region|pref
 
 
 @lru_cache(maxsize=None)
-def _iso_admin1(country_code: str) -> dict[str, str]:
-    """GeoNames admin1 "FR.11" -> its ISO 3166-2 name, for one country. GeoNames writes some countries' admin1
-    codes as ISO's own (US "NY" = US-NY); for the others the region is the subdivision named like one of
-    its three largest towns in any spelling (Donetska oblast: Donetsk; Ḩalab: Aleppo), as regions mostly are.
-    Regions named otherwise (Île-de-France) stay unnamed rather than guessed."""
+def _iso_admin1(admin1: str) -> str | None:
+    """GeoNames admin1 "FR.11" -> its ISO 3166-2 name. GeoNames writes some countries' admin1 codes as ISO's
+    own (US "NY" = US-NY); for the others the region is the subdivision named like one of its three largest
+    towns in any spelling (Donetska oblast: Donetsk; Ḩalab: Aleppo), as regions mostly are. Regions named
+    otherwise (Île-de-France), and those without a town, stay unnamed rather than guessed. One region at a
+    time: a run asks for a few of each country's regions, and naming all of a country's cost more than the
+    country's geocoding."""
+    by_code, keyed, towns = _subdivisions(admin1.split(".")[0])
+    entries = towns.get(admin1)
+    if not entries:
+        return None
+    direct = by_code.get(admin1.replace(".", "-"))
+    if direct:
+        return direct
+    largest = sorted(entries, key=lambda e: -e[0].population)[:3]
+    # An ordered list, not a set: which spelling is tried first must not depend on the process's hash seed.
+    spellings = list(dict.fromkeys(name_key(n) for e, alternates in largest
+                                   for n in [e.canonical, *alternates] if n.isascii()))
+    return _named_like(spellings, keyed)
+
+
+@lru_cache(maxsize=None)
+def _subdivisions(country_code: str) -> tuple[dict[str, str], dict[str, str],
+                                              dict[str, list[tuple[GeoEntry, list[str]]]]]:
+    """A country's ISO 3166-2 subdivisions by code and by the key of their name less its subdivision word,
+    and its towns by GeoNames admin1 code."""
     import pycountry
 
     gazetteer()
@@ -245,19 +273,9 @@ def _iso_admin1(country_code: str) -> dict[str, str]:
     by_code = {s.code: s.name for s in subdivisions}
     keyed = {name_key(_SUBDIVISION_WORDS.sub("", s.name)): s.name for s in subdivisions}
     towns: dict[str, list[tuple[GeoEntry, list[str]]]] = {}
-    for entry, alternates in _SPELLINGS.get(country_code, ()):
-        towns.setdefault(entry.admin1 or "", []).append((entry, alternates))
-    out: dict[str, str] = {}
-    for admin1, entries in towns.items():
-        direct = by_code.get(admin1.replace(".", "-"))
-        largest = sorted(entries, key=lambda e: -e[0].population)[:3]
-        # An ordered list, not a set: which spelling is tried first must not depend on the process's hash seed.
-        spellings = list(dict.fromkeys(name_key(n) for e, alternates in largest
-                                       for n in [e.canonical, *alternates] if n.isascii()))
-        found = direct or _named_like(spellings, keyed)
-        if found:
-            out[admin1] = found
-    return out
+    for town in _SPELLINGS.get(country_code, ()):
+        towns.setdefault(town[0].admin1 or "", []).append(town)   # the gazetteer's own pairs: no copy to collect
+    return by_code, keyed, towns
 
 
 def _named_like(spellings: list[str], keyed: dict[str, str]) -> str | None:
@@ -354,19 +372,23 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     tokens = list(doc)
     offset = tokens[0].i if tokens else 0
     blocked = _blocked_tokens(doc)
+    # Each word's tests, read once: every word starts up to MAX_WORDS spans.
+    free = [t.i not in blocked for t in tokens]
+    proper = [t.pos_ == "PROPN" for t in tokens]
+    title = [t.is_title for t in tokens]
     places: list[Place] = []
     i = 0
     while i < len(tokens):
         match = _town_of_region(doc.doc, tokens, i, offset)
         for width in range(min(MAX_WORDS, len(tokens) - i), 0, -1) if match is None else ():
-            span = tokens[i:i + width]
-            if any(t.i in blocked for t in span):
+            end = i + width
+            if not all(free[i:end]):
                 continue
-            if span[0].pos_ != "PROPN" or span[-1].pos_ != "PROPN":
+            if not (proper[i] and proper[end - 1]):
                 # "in Logar province": a region named with its suffix, whatever tag the name got.
-                match = _suffixed_region(doc.doc, span, hint, offset) if all(t.is_title for t in span) else None
+                match = _suffixed_region(doc.doc, tokens[i:end], hint, offset) if all(title[i:end]) else None
             else:
-                match = _lookup(doc.doc, span, hint, offset)
+                match = _lookup(doc.doc, tokens[i:end], hint, offset)
             if match:
                 break
         if match:
