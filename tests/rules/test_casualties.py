@@ -236,6 +236,8 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     pytest.param("Two people received treatment for their injuries.", [("injured", 2, 2, None)],
                  id="treatment_for_injuries"),
     pytest.param("Two were admitted with gunshot wounds.", [("injured", 2, 2, None)], id="admitted_with_wounds"),
+    pytest.param("Three fishermen are still unaccounted for.", [("missing", 3, 3, None)], id="unaccounted_for"),
+    pytest.param("The insurgents took five soldiers captive.", [("captured", 5, 5, None)], id="taken_captive"),
 ])
 def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want
