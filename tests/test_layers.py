@@ -103,7 +103,6 @@ TESTED_BY = {
     "transforms.rules.spelling": ["rules/test_casualties.py", "rules/test_prefilter.py"],
     "transforms.rules.syntax": ["rules/test_casualties.py", "rules/test_events.py"],
     "transforms.rules.vocab": ["rules/test_patterns.py", "quality/test_validate.py"],
-    "transforms.stages.extract": ["stages/test_pipeline.py", "test_throughput.py", "test_reliability.py"],
     "transforms.stages.publish": ["stages/test_pipeline.py", "test_operations.py", "test_reliability.py"],
     "transforms.store.warehouse": ["test_operations.py", "store/test_incidents.py", "stages/test_pipeline.py"],
 }
