@@ -320,3 +320,15 @@ def test_towns_the_ner_merges_into_one_name_are_each_a_place(language):
     found = events(language, "Russia fired cruise missiles at Kyiv and Lviv on Monday.")
     assert [(e.event_type, e.location.canonical) for e in found] == [("missile_strike", "Kyiv"),
                                                                       ("missile_strike", "Lviv")]
+
+
+def test_offensive_operations_are_a_battle(language):
+    # ACLED dev, tune half
+    (e,) = events(language, "On 1 July 2023, Russian forces conducted unsuccessful offensive operations against "
+                            "Ukrainian forces near Khromove, Donetsk region.", date(2023, 7, 2))
+    assert (e.event_type, e.location.canonical) == ("armed_clash", "Khromove")
+
+
+def test_killed_by_a_weapon_is_that_weapons_attack(language):
+    (e,) = events(language, "A boy was killed by unexploded ordnance in a field near Izium.")
+    assert (e.event_type, e.weapon) == ("remote_explosive", "IED")

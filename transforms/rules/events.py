@@ -380,7 +380,10 @@ class _Reader:
             return self._seize(trigger)
         if frame == "operation":
             return self._operation(trigger, agent)
-        # "armed": killing or engaging is a clash only when an armed party does it.
+        # "armed": "killed by a landmine" is the weapon's attack; else killing or engaging is a clash only when
+        # an armed party does it.
+        if weapon and weapon.event_type:
+            return _Reading(trigger, weapon.event_type, INFERRED, weapon.name)
         return _Reading(trigger, "armed_clash", INFERRED, None) if self.roles.actor(agent) else None
 
     def _attack(self, trigger: Token, head: Token, weapon: Weapon | None, agent: set[int]) -> _Reading | None:
@@ -441,6 +444,8 @@ class _Reader:
             return None
         if trigger.lemma_.lower() == "operation":
             modifiers = {c.lower_ for c in self.roles.of("modifier", trigger) if c.dep_ != "poss"}
+            if modifiers & _cues("battle_operation"):
+                return _Reading(trigger, "armed_clash", INFERRED, None)
             if modifiers & _cues("not_operation"):
                 return None
             if not (modifiers & _cues("operation_kind") or trigger.head.lemma_.lower() in _cues("operation_verb")):
