@@ -41,7 +41,8 @@ class Speakers:
     def __init__(self) -> None:
         self.by_surname: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
-        self.last: str | None = None   # the person the sentence before credited: whom "he said" means
+        # whom "he said" means: the person credited last, while no sentence since has named anyone else
+        self.last: str | None = None
 
     def learn(self, sent: Span) -> None:
         for ent in sent.ents:
@@ -66,6 +67,12 @@ class Speakers:
 
     def resolve(self, found: Attribution | None, sent: Span) -> Attribution | None:
         """The source as the article named it before; "he said" is the person it credited last."""
+        resolved = self._resolved(found, sent)
+        if _names_another(sent, resolved):
+            self.last = None   # "Maria Kovalenko, a teacher, was wounded. She said ...": "she" may be her
+        return resolved
+
+    def _resolved(self, found: Attribution | None, sent: Span) -> Attribution | None:
         if found is None:
             pronoun = _pronoun_speaker(sent)
             if pronoun is None or self.last is None:
@@ -101,6 +108,12 @@ def find_attribution(sent: Span) -> Attribution | None:
                 named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
                 return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
     return None
+
+
+def _names_another(sent: Span, credited: Attribution | None) -> bool:
+    """The sentence names a person outside the words that credit its source."""
+    words = range(credited.start, credited.end) if credited is not None else range(0)
+    return any(e.label_ == "PERSON" and e.start - sent.start not in words for e in sent.ents)
 
 
 def _pronoun_speaker(sent: Span) -> Token | None:
