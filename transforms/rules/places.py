@@ -56,7 +56,6 @@ _CODE = re.compile(r"^[A-Z]{2,4}$")
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
-_MONTH_NAMES = {name[:3]: name for name in MONTH_NAMES}
 # "X near Y": how far from Y a namesake of X may be and still be the one meant.
 LANDMARK_KM = 60
 
@@ -487,7 +486,7 @@ def _blocked_tokens(doc: Doc | Span) -> set[int]:
 
 def _month_word(tok: Token) -> bool:
     word = tok.lower_.rstrip(".")
-    return word[:3] in MONTHS and (len(word) == 3 or _MONTH_NAMES.get(word[:3]) == word)
+    return word in MONTHS or word in MONTH_NAMES
 
 
 def _neighbours(tok: Token) -> list[Token]:
