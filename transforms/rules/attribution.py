@@ -7,6 +7,7 @@ with it before (``Speakers``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -99,14 +100,12 @@ def find_attribution(sent: Span) -> Attribution | None:
             objs = [c for c in to.children if c.dep_ == "pobj"]
             if objs:
                 return _named_after(sent, _phrase(sent, objs[0], tok))
-    for tok in sent:
-        if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
-            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-            # "He said" names no one the reader can check: no attribution beats a pronoun.
-            if subjects and subjects[0].pos_ != "PRON":
-                # The parser sometimes splits "The governor of X Vyacheslav Gladkov" into two subjects.
-                named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
-                return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
+    for subjects in _speech_subjects(sent):
+        # "He said" names no one the reader can check: no attribution beats a pronoun.
+        if subjects and subjects[0].pos_ != "PRON":
+            # The parser sometimes splits "The governor of X Vyacheslav Gladkov" into two subjects.
+            named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
+            return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
     return None
 
 
@@ -118,12 +117,17 @@ def _names_another(sent: Span, credited: Attribution | None) -> bool:
 
 def _pronoun_speaker(sent: Span) -> Token | None:
     """The "he" or "she" of "he said"."""
+    for subjects in _speech_subjects(sent):
+        if subjects and subjects[0].lower_ in PERSONAL_PRONOUNS:
+            return subjects[0]
+    return None
+
+
+def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
+    """The subjects of each verb of speech, in the sentence's order."""
     for tok in sent:
         if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
-            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and subject.lower_ in PERSONAL_PRONOUNS:
-                return subject
-    return None
+            yield [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
 def _named_after(sent: Span, found: Attribution) -> Attribution:
