@@ -87,6 +87,15 @@ def test_he_said_after_a_sentence_not_read_is_no_one(language):
     assert read_facts(language("He said three were wounded.")[:], None, None, speakers).attribution is None
 
 
+def test_she_said_after_a_sentence_naming_someone_else_is_no_one(language):
+    """The sentence between is parsed (it has a harm word) and names another person, whom "she" may mean."""
+    assert _sources(language, [
+        "Oleh Synehubov, the governor, said two people were killed.",
+        "Maria Kovalenko, a teacher, was wounded in the attack.",
+        "She said three more were wounded.",
+    ]) == ["Oleh Synehubov", None, None]
+
+
 def test_a_title_the_parser_hangs_on_a_place_still_names_the_person(language):
     assert _sources(language, [
         "The mayor of Kyiv, Vitali Klitschko, said one person was killed.",

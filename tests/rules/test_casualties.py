@@ -394,6 +394,15 @@ def test_violence_that_is_no_war_gives_no_figure(figures, sentence):
     assert figures(sentence) == []
 
 
+@pytest.mark.parametrize("sentence, want", [
+    ("Three people were killed in the heart of Kharkiv.", [("killed", 3, 3, None)]),
+    ("Two people were killed at a cancer hospital in Kyiv.", [("killed", 2, 2, None)]),
+])
+def test_a_word_of_natural_death_in_a_place_is_no_cause(figures, sentence, want):
+    # "heart" and "cancer" say a death was natural in "died of", not in the phrases of "killed"
+    assert figures(sentence) == want
+
+
 def test_a_harm_word_of_age_on_the_victim_is_no_cause(figures):
     # "old" names natural deaths ("died of old age"), not a victim's age
     assert figures("At least five people were injured, including a seven-year-old girl.") == [

@@ -13,7 +13,9 @@ def _attributions(tmp_path, sentences: list[str]) -> list[tuple[str, str | None]
                                 "text": " ".join(sentences)}) + "\n")
     articles, sentence_rows, _ = ingest(path).frames()
     figures = extract(articles, sentence_rows, settings().spacy_model).figures
-    return [(f["category"], f["attributed_to"]) for f in figures.sort_values("sentence_index").to_dict("records")]
+    # a figure credited to no one reads back as NaN
+    return [(f["category"], f["attributed_to"] if isinstance(f["attributed_to"], str) else None)
+            for f in figures.sort_values("sentence_index").to_dict("records")]
 
 
 def test_he_said_follows_the_speaker_of_the_sentence_before(tmp_path):
@@ -31,4 +33,4 @@ def test_he_said_after_a_sentence_the_parser_skipped_is_no_one(tmp_path):
         "Maria Kovalenko, a teacher, lives near the school.",
         "She said three more were wounded.",
     ])
-    assert found[0] == ("killed", "Oleh Synehubov") and found[1][0] == "injured" and found[1][1] != "Oleh Synehubov"
+    assert found == [("killed", "Oleh Synehubov"), ("injured", None)]

@@ -7,6 +7,7 @@ with it before (``Speakers``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -41,7 +42,8 @@ class Speakers:
     def __init__(self) -> None:
         self.by_surname: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
-        self.last: str | None = None   # the person the sentence before credited: whom "he said" means
+        # whom "he said" means: the person credited last, while no sentence since has named anyone else
+        self.last: str | None = None
 
     def learn(self, sent: Span) -> None:
         for ent in sent.ents:
@@ -66,6 +68,12 @@ class Speakers:
 
     def resolve(self, found: Attribution | None, sent: Span) -> Attribution | None:
         """The source as the article named it before; "he said" is the person it credited last."""
+        resolved = self._resolved(found, sent)
+        if _names_another(sent, resolved):
+            self.last = None   # "Maria Kovalenko, a teacher, was wounded. She said ...": "she" may be her
+        return resolved
+
+    def _resolved(self, found: Attribution | None, sent: Span) -> Attribution | None:
         if found is None:
             pronoun = _pronoun_speaker(sent)
             if pronoun is None or self.last is None:
@@ -92,25 +100,34 @@ def find_attribution(sent: Span) -> Attribution | None:
             objs = [c for c in to.children if c.dep_ == "pobj"]
             if objs:
                 return _named_after(sent, _phrase(sent, objs[0], tok))
-    for tok in sent:
-        if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
-            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-            # "He said" names no one the reader can check: no attribution beats a pronoun.
-            if subjects and subjects[0].pos_ != "PRON":
-                # The parser sometimes splits "The governor of X Vyacheslav Gladkov" into two subjects.
-                named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
-                return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
+    for subjects in _speech_subjects(sent):
+        # "He said" names no one the reader can check: no attribution beats a pronoun.
+        if subjects and subjects[0].pos_ != "PRON":
+            # The parser sometimes splits "The governor of X Vyacheslav Gladkov" into two subjects.
+            named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
+            return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
     return None
+
+
+def _names_another(sent: Span, credited: Attribution | None) -> bool:
+    """The sentence names a person outside the words that credit its source."""
+    words = range(credited.start, credited.end) if credited is not None else range(0)
+    return any(e.label_ == "PERSON" and e.start - sent.start not in words for e in sent.ents)
 
 
 def _pronoun_speaker(sent: Span) -> Token | None:
     """The "he" or "she" of "he said"."""
+    for subjects in _speech_subjects(sent):
+        if subjects and subjects[0].lower_ in PERSONAL_PRONOUNS:
+            return subjects[0]
+    return None
+
+
+def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
+    """The subjects of each verb of speech, in the sentence's order."""
     for tok in sent:
         if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
-            subject = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if subject is not None and subject.lower_ in PERSONAL_PRONOUNS:
-                return subject
-    return None
+            yield [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
 def _named_after(sent: Span, found: Attribution) -> Attribution:

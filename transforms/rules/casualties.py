@@ -461,6 +461,13 @@ def _passive(verb: Token) -> bool:
 _non_war = partial(vocab.words, "non_war", by="kind")
 
 
+def _death_causes() -> frozenset[str]:
+    """The causes that make a death no war's, and the words that name a natural death only in a death's own
+    words ("died of a heart attack", "died aged 82"); in any harm word's phrase those are no cause ("killed in the
+    heart of Kharkiv")."""
+    return _non_war("cause") | _non_war("death")
+
+
 def _not_war(trigger: Token, published: date | None) -> bool:
     """Harm that is no war violence: arrests on criminal charges, natural deaths, events of years past."""
     if category_of(trigger) == "captured" and _on_charges(trigger):
@@ -468,7 +475,7 @@ def _not_war(trigger: Token, published: date | None) -> bool:
     if trigger.dep_ == "pobj" and any(_lemma(t) in _role("sentence")
                                       for t in [trigger.head.head, *trigger.head.head.children]):
         return True   # "the sentencing to death of two Britons" (however parsed): a verdict, no killing
-    if _lemma(trigger) == "die" and any(t.lower_ in _non_war("cause") for t in _clause_words(trigger)):
+    if _lemma(trigger) == "die" and any(t.lower_ in _death_causes() for t in _clause_words(trigger)):
         return True   # "died aged 82", "died of cancer"
     if any(t.lower_ in _non_war("cause") for t in _prepositional_heads(trigger)):
         return True   # "were killed in a car crash", "evacuated after the wildfire"
@@ -479,9 +486,8 @@ def _not_war(trigger: Token, published: date | None) -> bool:
 
 def _prepositional_heads(trigger: Token) -> list[Token]:
     """The nouns of the trigger's prepositional phrases ("in a car [crash]", "after the [wildfire]"), not their
-    modifiers ("including a seven-year-[old] girl") nor the clauses those nouns carry."""
-    objects = [o for p in trigger.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
-    return objects + [m for o in objects for m in o.children if m.dep_ == "compound"]
+    modifiers: "including a seven-year-[old] girl" is no old age, "at a [cancer] hospital" no cancer."""
+    return [o for p in trigger.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
 
 
 def _natural_cause(trigger: Token) -> bool:
@@ -492,7 +498,7 @@ def _natural_cause(trigger: Token) -> bool:
         agents = [c for c in clause.children if c.dep_ in ("nsubj", "agent")]
         if clause.dep_ == "relcl":
             agents.append(clause.head)
-        if any(t.lower_ in _non_war("cause") for a in agents for t in (a.subtree if a.head is clause else [a])):
+        if any(t.lower_ in _death_causes() for a in agents for t in (a.subtree if a.head is clause else [a])):
             return True
         if clause.head == clause:
             return False

@@ -631,9 +631,7 @@ class _Sentence:
         self.reader = _Reader(self.roles, self.where.place_at)
 
     def events(self, head: Token, triggers: list[Token], groups: dict[Token, list[Token]]) -> list[Event]:
-        region = self.where.region(head, groups)
-        agent = self.roles.agent(head, triggers)
-        readings = [r for t in triggers if (r := self.reader.read(t, head, region, agent))]
+        region, agent, readings = self._readings(head, triggers, groups)
         if not readings:
             return []
         best = max(readings, key=lambda r: (r.certainty, -r.trigger.i))
@@ -646,6 +644,13 @@ class _Sentence:
             region = region - self.where.origins(head, best.trigger)
         return self._located(best, head, region, agent)
 
+    def _readings(self, head: Token, triggers: list[Token],
+                  groups: dict[Token, list[Token]]) -> tuple[set[int], set[int], list[_Reading]]:
+        """The clause's words, its agent's, and what each of its triggers says happened."""
+        region = self.where.region(head, groups)
+        agent = self.roles.agent(head, triggers)
+        return region, agent, [r for t in triggers if (r := self.reader.read(t, head, region, agent))]
+
     def _outcome(self, head: Token, best: _Reading, groups: dict[Token, list[Token]]) -> bool:
         """ "A missile hit a shopping centre, killing 18": the killing that a participle adds to a named event of
         the clause it hangs on is that event's outcome, no clash of its own ("returned fire, killing four" names
@@ -653,9 +658,7 @@ class _Sentence:
         main = head.head
         if best.certainty != INFERRED or head.dep_ != "advcl" or head.tag_ != "VBG" or main not in groups:
             return False
-        region, agent = self.where.region(main, groups), self.roles.agent(main, groups[main])
-        return any((r := self.reader.read(t, main, region, agent)) is not None and r.certainty == NAMED
-                   for t in groups[main])
+        return any(r.certainty == NAMED for r in self._readings(main, groups[main], groups)[2])
 
     def _located(self, best: _Reading, head: Token, region: set[int], agent: set[int]) -> list[Event]:
         """The event at each of its places, dated, with its actor, weapon and source."""

@@ -98,7 +98,7 @@ class Grammar:
     def matches(self, sent: Span) -> list[Match]:
         """Every match inside the sentence, in file order of the rules, then by token position."""
         doc = sent.doc
-        walk = _Walk(doc, list(self._tests), self.predicates)
+        walk = _Walk(sent, list(self._tests), self.predicates)
         out = []
         for rule, steps in zip(self.rules, self._steps):
             for ids in walk.bind(steps):
@@ -108,10 +108,12 @@ class Grammar:
 
 
 class _Walk:
-    """One doc's matching: each predicate and relation is worked out once per word."""
+    """One sentence's matching: each predicate and relation is worked out once per word. A match starts in the
+    sentence, but a relation may reach a word past it ("." the next word), so the columns are the doc's."""
 
-    def __init__(self, doc: Doc, tests: list[Test], predicates: dict[str, Callable[[Token], bool]]):
-        self.doc = doc
+    def __init__(self, sent: Span, tests: list[Test], predicates: dict[str, Callable[[Token], bool]]):
+        self.sent = sent
+        self.doc = doc = sent.doc
         self.tests = tests
         self.predicates = predicates
         self.tokens = list(doc)
@@ -138,7 +140,7 @@ class _Walk:
         found = self._firsts.get(test)
         if found is None:
             attrs, predicates = self.tests[test]
-            found = list(range(len(self.tokens)))
+            found = list(range(self.sent.start, self.sent.end))
             for attr, values, refused in attrs:
                 column = self.columns[attr]
                 found = [i for i in found if (column[i] in values) != refused]

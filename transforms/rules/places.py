@@ -56,7 +56,6 @@ _CODE = re.compile(r"^[A-Z]{2,4}$")
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
-_MONTH_NAMES = {name[:3]: name for name in MONTH_NAMES}
 # "X near Y": how far from Y a namesake of X may be and still be the one meant.
 LANDMARK_KM = 60
 
@@ -487,7 +486,7 @@ def _blocked_tokens(doc: Doc | Span) -> set[int]:
 
 def _month_word(tok: Token) -> bool:
     word = tok.lower_.rstrip(".")
-    return word[:3] in MONTHS and (len(word) == 3 or _MONTH_NAMES.get(word[:3]) == word)
+    return word in MONTHS or word in MONTH_NAMES
 
 
 def _neighbours(tok: Token) -> list[Token]:
@@ -534,9 +533,7 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
         unknown = beside is not None and beside.geonameid is None
         precision = 2 if entry.kind == "city" and (unknown or _near(doc, span[0])) else PRECISION[entry.kind]
         return _place(text, entry, start, end, precision)
-    regions = region_named(text)
-    entry = _choose(regions, hint) if regions else None
-    return None if entry is None else _place(text, entry, start, end, 3)
+    return _region_place(text, hint, start, end, 3)
 
 
 def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
@@ -544,12 +541,10 @@ def _suffixed_region(doc: Doc, span: list[Token], hint: frozenset[str], offset: 
     place is a part of the region, ACLED's geo-precision 2."""
     text = doc[span[0].i:span[-1].i + 1].text
     after = doc[span[-1].i + 1] if span[-1].i + 1 < len(doc) else None
-    if after is None or after.lower_ not in _cues("region_suffix") or not region_named(text):
+    if after is None or after.lower_ not in _cues("region_suffix"):
         return None
-    entry = _choose(region_named(text), hint)
-    if entry is None:
-        return None
-    return _place(text, entry, span[0].i - offset, span[-1].i + 2 - offset, 2 if _after_district(doc, span[0]) else 3)
+    return _region_place(text, hint, span[0].i - offset, span[-1].i + 2 - offset,
+                         2 if _after_district(doc, span[0]) else 3)
 
 
 def _region_of(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
@@ -557,9 +552,14 @@ def _region_of(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -
     first = span[0]
     if first.i < 2 or doc[first.i - 1].lower_ != "of" or doc[first.i - 2].lower_ not in _cues("region_suffix"):
         return None
-    text = doc[first.i:span[-1].i + 1].text
-    entry = _choose(region_named(text), hint) if region_named(text) else None
-    return None if entry is None else _place(text, entry, first.i - offset, span[-1].i + 1 - offset, 3)
+    return _region_place(doc[first.i:span[-1].i + 1].text, hint, first.i - offset, span[-1].i + 1 - offset, 3)
+
+
+def _region_place(text: str, hint: frozenset[str], start: int, end: int, precision: int) -> Place | None:
+    """The region called `text`, the article's country's first, as a place of those offsets."""
+    regions = region_named(text)
+    entry = _choose(regions, hint) if regions else None
+    return None if entry is None else _place(text, entry, start, end, precision)
 
 
 def _names_district(doc: Doc, last: Token) -> bool:
