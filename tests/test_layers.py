@@ -96,7 +96,6 @@ TESTED_BY = {
     "transforms.reading.rows": ["test_reliability.py", "test_operations.py"],
     "transforms.reading.sources": ["reading/test_fetch.py"],
     "transforms.reading.web": ["reading/test_fetch.py"],
-    "transforms.rules.grammar": ["rules/test_patterns.py"],
     "transforms.rules.nlp": ["rules/test_prefilter.py"],
     "transforms.rules.numbers": ["rules/test_casualties.py", "test_reliability.py"],
     "transforms.rules.sentence": ["rules/test_attribution.py", "rules/test_places.py"],
