@@ -313,6 +313,7 @@ def test_looting_is_property_destruction(language):
     (e,) = events(language, "Russian forces looted homes in Bucha.")
     assert (e.event_type, e.location.canonical) == ("looting", "Bucha")
     assert acled_type("looting") == ("Strategic developments", "Looting/property destruction")
+    assert events(language, "The Olympic torch arrived in Kyiv on Monday.") == []
 
 
 def test_towns_the_ner_merges_into_one_name_are_each_a_place(language):
