@@ -56,8 +56,10 @@ _CODE = re.compile(r"^[A-Z]{2,4}$")
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
-# "X near Y": how far from Y a namesake of X may be and still be the one meant.
+# "X near Y": how far from Y a namesake of X may be and still be the one meant; when every namesake is far
+# and smaller than VILLAGE_POPULATION, X is a village the gazetteer lacks.
 LANDMARK_KM = 60
+VILLAGE_POPULATION = 15_000
 
 
 class GeoEntry(NamedTuple):
@@ -592,9 +594,9 @@ def _choose(entries: tuple[GeoEntry, ...], hint: frozenset[str]) -> GeoEntry | N
 
 def _beside_landmark(doc: Doc, last: Token, text: str, towns: tuple[GeoEntry, ...],
                      hint: frozenset[str]) -> GeoEntry | None:
-    """ "the village of Pisky near Donetsk": of a name's namesakes, the one beside the town named after "near"
-    (within LANDMARK_KM), not the most populous; when every namesake is a village far from it, the one meant is
-    a village the gazetteer lacks, named as written at the landmark."""
+    """ "the village of Pisky near Donetsk": of a name's namesakes, the one beside the town named after a
+    vicinity word ("near", "outside"; within LANDMARK_KM), not the most populous; when every namesake is a
+    village far from it, the one meant is a village the gazetteer lacks, named as written at the landmark."""
     towns = tuple(e for e in towns if e.kind == "city" and e.latitude is not None and e.longitude is not None)
     if not towns or last.i + 2 >= len(doc) or doc[last.i + 1].lower_ not in _cues("vicinity"):
         return None
@@ -606,14 +608,15 @@ def _beside_landmark(doc: Doc, last: Token, text: str, towns: tuple[GeoEntry, ..
     nearest = min(towns, key=lambda e: _km(e, landmark))
     if _km(nearest, landmark) <= LANDMARK_KM:
         return nearest
-    if all(e.population < ALTERNATES_FROM_POPULATION for e in towns):
+    if all(e.population < VILLAGE_POPULATION for e in towns):
         return GeoEntry(text, "city", None, landmark.country_code, 0, landmark.latitude, landmark.longitude,
                         landmark.admin1)
     return None
 
 
 def _km(a: GeoEntry, b: GeoEntry) -> float:
-    """Great-circle distance (haversine) between two entries with coordinates."""
+    """Great-circle distance (haversine) between two entries with coordinates (the callers keep only those; the
+    `or` is for the type, whose coordinates may be None)."""
     lat1, lon1, lat2, lon2 = (math.radians(x or 0.0) for x in (a.latitude, a.longitude, b.latitude, b.longitude))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371 * math.asin(math.sqrt(h))
