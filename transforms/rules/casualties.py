@@ -461,6 +461,7 @@ def _passive(verb: Token) -> bool:
 _non_war = partial(vocab.words, "non_war", by="kind")
 
 
+@lru_cache(maxsize=1)
 def _death_causes() -> frozenset[str]:
     """The causes that make a death no war's, and the words that name a natural death only in a death's own
     words ("died of a heart attack", "died aged 82"); in any harm word's phrase those are no cause ("killed in the

@@ -422,8 +422,12 @@ def _town_of_region(doc: Doc, tokens: list[Token], i: int, offset: int) -> Place
     start, stop = name[0].i - offset, end - offset
     if towns:
         return _place(text, towns[0], start, stop, 2 if _near(doc, name[0]) else 1)
-    unknown = GeoEntry(text, "city", None, region.country_code, 0, region.latitude, region.longitude, region.admin1)
-    return _place(text, unknown, start, stop, 2)
+    return _place(text, _unlisted_town(text, region), start, stop, 2)
+
+
+def _unlisted_town(name: str, at: GeoEntry) -> GeoEntry:
+    """A town the gazetteer lacks, named as written and placed at the region or town it is named with."""
+    return GeoEntry(name, "city", None, at.country_code, 0, at.latitude, at.longitude, at.admin1)
 
 
 def _name_words(tokens: list[Token], i: int) -> list[Token]:
@@ -608,10 +612,7 @@ def _beside_landmark(doc: Doc, last: Token, text: str, towns: tuple[GeoEntry, ..
     nearest = min(towns, key=lambda e: _km(e, landmark))
     if _km(nearest, landmark) <= LANDMARK_KM:
         return nearest
-    if all(e.population < VILLAGE_POPULATION for e in towns):
-        return GeoEntry(text, "city", None, landmark.country_code, 0, landmark.latitude, landmark.longitude,
-                        landmark.admin1)
-    return None
+    return _unlisted_town(text, landmark) if all(e.population < VILLAGE_POPULATION for e in towns) else None
 
 
 def _km(a: GeoEntry, b: GeoEntry) -> float:
