@@ -40,7 +40,7 @@ class GrammarError(ValueError):
     """A grammar file that does not say what the engine can compile; the message names file and rule."""
 
 
-class Test(NamedTuple):
+class NodeTest(NamedTuple):
     """What a node asks of a word: (attribute, the values it may have, refuse those instead) and
     (predicate, the truth it must have)."""
     attrs: tuple[tuple[str, frozenset[str], bool], ...]
@@ -83,7 +83,7 @@ class Grammar:
         self.path = path or PATTERN_DIR / f"{name}.yml"
         self.predicates = predicates
         self.rules = _read_rules(self.path, set(predicates))
-        self._tests: dict[Test, int] = {}
+        self._tests: dict[NodeTest, int] = {}
         self._steps = [self._compiled(rule) for rule in self.rules]
 
     def _compiled(self, rule: Rule) -> tuple[Step, ...]:
@@ -111,7 +111,7 @@ class _Walk:
     """One sentence's matching: each predicate and relation is worked out once per word. A match starts in the
     sentence, but a relation may reach a word past it ("." the next word), so the columns are the doc's."""
 
-    def __init__(self, sent: Span, tests: list[Test], predicates: dict[str, Callable[[Token], bool]]):
+    def __init__(self, sent: Span, tests: list[NodeTest], predicates: dict[str, Callable[[Token], bool]]):
         self.sent = sent
         self.doc = doc = sent.doc
         self.tests = tests
@@ -172,7 +172,7 @@ class _Walk:
         return found
 
 
-def _test(spec: dict) -> Test:
+def _test(spec: dict) -> NodeTest:
     attrs = []
     for key, attr in ATTRS.items():
         if key in spec:
@@ -183,7 +183,7 @@ def _test(spec: dict) -> Test:
             else:
                 attrs.append((attr, frozenset(_names(value)), False))
     predicates = [(p, True) for p in _names(spec.get("is"))] + [(p, False) for p in _names(spec.get("not"))]
-    return Test(tuple(attrs), tuple(predicates))
+    return NodeTest(tuple(attrs), tuple(predicates))
 
 
 def _names(value) -> list[str]:
