@@ -238,6 +238,16 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     pytest.param("Two were admitted with gunshot wounds.", [("injured", 2, 2, None)], id="admitted_with_wounds"),
     pytest.param("Three fishermen are still unaccounted for.", [("missing", 3, 3, None)], id="unaccounted_for"),
     pytest.param("The insurgents took five soldiers captive.", [("captured", 5, 5, None)], id="taken_captive"),
+    # The parser hangs the second object on the first verb and the second verb on the first object.
+    pytest.param("The attack killed three and injured nine.", [("killed", 3, 3, None), ("injured", 9, 9, None)],
+                 id="each_verb_of_two_coordinated_keeps_its_object"),
+    pytest.param("The bomb killed two and wounded 15.", [("killed", 2, 2, None), ("injured", 15, 15, None)],
+                 id="each_verb_keeps_its_object_when_parsed_right"),
+    pytest.param("Three of the victims were in serious condition.", [("injured", 3, 3, None)],
+                 id="in_a_condition"),
+    pytest.param("Doctors treated 20 people for shrapnel wounds.", [("injured", 20, 20, None)],
+                 id="treated_the_count_for_wounds"),
+    pytest.param("Two soldiers were among those killed.", [("killed", 2, 2, None)], id="among_those_killed"),
 ])
 def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want

@@ -324,6 +324,8 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | 
     if victim is None and len(q.tokens) == 1 and re.fullmatch(r"(1[89]|20)\d\d", q.tokens[0].text):
         return None     # "from 1932 to 1933": a year the date rules did not catch, no count
     trigger = _trigger_for(anchor, found)
+    if trigger is not None:
+        trigger = _stranded_object_verb(anchor, trigger)
     if trigger is None or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
         return None
     return Link(q, trigger, None if trigger == victim else victim, anchor)
@@ -383,6 +385,20 @@ def _trigger_for(anchor: Token, found: dict[int, list[Match]]) -> Token | None:
             return None
         slot = slot.head
     return None
+
+
+def _stranded_object_verb(anchor: Token, trigger: Token) -> Token:
+    """ "killed three and injured nine": the parser makes "injured" a conjunct of "three" and hangs "nine" on
+    "killed"; a harm verb with no object of its own, coordinated between the trigger and this object, is the
+    object's verb."""
+    if anchor.dep_ != "dobj" or anchor.head != trigger or anchor.i < trigger.i:
+        return trigger
+    for tok in reversed(anchor.doc[trigger.i + 1:anchor.i]):
+        if tok.pos_ == "VERB":
+            stranded = (tok.dep_ == "conj" and tok.head.i > trigger.i and category_of(tok) is not None
+                        and not any(c.dep_ == "dobj" for c in tok.children))
+            return tok if stranded else trigger
+    return trigger
 
 
 def _leaves_object_harmed(verb: Token) -> bool:
