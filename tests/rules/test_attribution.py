@@ -25,9 +25,25 @@ from transforms.rules.sentence import read_facts
     # the parser hangs the name on the verb, not on the title
     ("According to the head of the Luhansk regional military administration, Serhiy Haidai, two people died in "
      "Lysychansk.", "Serhiy Haidai"),
+    # a "for" or "at" phrase says whose spokesman, which hospital's doctor
+    ("A spokesman for the Ukrainian armed forces said two soldiers were killed.",
+     "A spokesman for the Ukrainian armed forces"),
+    ("A doctor at the city hospital said 12 people were admitted.", "A doctor at the city hospital"),
+    # a statement or post speaks for its author
+    ("Two people were injured, according to a statement from the Ukrainian military.", "the Ukrainian military"),
+    ("Two people were killed, according to a Telegram post by the regional governor.", "the regional governor"),
+    # the corpus (Guardian, NYT): the parser hangs the speaker on the place before it, or the verb on the agency
+    ("In the neighbouring region of Luhansk, the governor, Serhiy Haidai, said three people had died.",
+     "Serhiy Haidai"),
+    ("A leading Russian hypersonics expert has been arrested on suspicion of treason, the state-controlled TASS "
+     "news agency reported on Friday.", "state-controlled TASS news agency"),
 ])
 def test_the_source_is_the_whole_phrase_not_its_head_word(language, sentence, source):
     assert find_attribution(language(sentence)[:]).source == source
+
+
+def test_a_document_described_by_a_participle_is_no_source(language):
+    assert find_attribution(language("Police found a report, the document published on Friday.")[:]) is None
 
 
 def _sources(language, sentences: list[str]) -> list[str | None]:

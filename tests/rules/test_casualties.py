@@ -248,6 +248,24 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     pytest.param("Doctors treated 20 people for shrapnel wounds.", [("injured", 20, 20, None)],
                  id="treated_the_count_for_wounds"),
     pytest.param("Two soldiers were among those killed.", [("killed", 2, 2, None)], id="among_those_killed"),
+    pytest.param("Two soldiers went missing after the battle.", [("missing", 2, 2, None)], id="went_missing"),
+    pytest.param("Twelve of the wounded were children.", [("injured", 12, 12, None)], id="a_part_of_the_harmed"),
+    pytest.param("The hospital admitted 12 people with gunshot wounds.", [("injured", 12, 12, None)],
+                 id="with_wounds_on_the_count"),
+    pytest.param("A child was among the wounded.", [("injured", 1, 1, None)], id="one_among_the_harmed"),
+    pytest.param("A soldier and two security guards were among those killed.",
+                 [("killed", 1, 1, None), ("killed", 3, 3, None), ("killed", 2, 2, None)],
+                 id="those_among_the_harmed_are_summed"),
+    pytest.param("The American star, now one of the world's most famous prisoners, faces trial.", [],
+                 id="one_of_a_noun_of_harm_is_no_count"),
+    pytest.param("Security forces rounded up 40 suspects.", [("captured", 40, 40, None)], id="rounded_up"),
+    pytest.param("The airstrike wiped out a family of six.", [("killed", 6, 6, None)], id="wiped_out"),
+    pytest.param("The strike wiped out three tanks.", [], id="wiped_out_things"),
+    pytest.param("Among those killed was a journalist.", [("killed", 1, 1, None)], id="one_among_those_harmed"),
+    # A relative clause's killing mostly names someone by an earlier incident ("the commander who was killed in
+    # an air strike last week"): no figure of this article's events.
+    pytest.param("He served under a commander who was killed in an air strike last week.", [],
+                 id="a_killing_in_a_relative_clause_is_background"),
 ])
 def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want

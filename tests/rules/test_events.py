@@ -143,6 +143,15 @@ def test_the_war_s_name_is_no_security_operation(language):
     assert events(language, "Russia launched its special military operation in Ukraine on 24 February.") == []
 
 
+def test_a_search_for_victims_is_a_rescue_not_a_security_operation(language):
+    # the corpus (NYT): the strike's deaths stay with the strike
+    found = events(language, "Russian missiles hit a shopping center in Vinnytsia on Thursday, killing at least 23 "
+                             "people and setting off a frantic search for dozens more missing in the rubble.")
+    assert "security_operation" not in {e.event_type for e in found}
+    (search,) = events(language, "Ukrainian police searched the village for collaborators on Friday.")
+    assert search.event_type == "security_operation"
+
+
 def test_purpose_is_no_event_and_the_cut_off_tail_stays_with_its_clause(language):
     """ "to capture" is the aim; the parser cuts "Muhammad Aghah district, Logar province, today" into a fragment."""
     found = events(language, "Finally, an Afghan and coalition security force conducted an operation to capture a "

@@ -17,15 +17,20 @@ SPEECH_LEMMAS = {
     "post", "declare", "estimate", "accuse", "allege", "insist", "note", "acknowledge",
     "reveal", "disclose", "publish", "cite", "quote", "warn",
 }
+# Verbs of speech whose past participle ("a video posted on Telegram", "the document published") rarely describes
+# a noun: after a set-off noun they are its report ("..., the TASS news agency reported").
+REPORTING = {"say", "report", "announce", "claim", "confirm", "state", "add", "tell"}
 PERSONAL_PRONOUNS = {"he", "she"}
 # "according to X's Telegram channel" credits X, not the channel.
-CHANNELS = {"channel", "account", "page", "post", "statement", "website", "feed"}
+CHANNELS = {"channel", "account", "page", "post", "statement", "website", "feed", "report", "video", "message",
+            "briefing", "update"}
 # Modifiers that belong to a source's name; possessives ("Ukraine's ...") and clauses do not.
 NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 
 
 # A title's phrase stops before these: "the governor, who ...", "the office, which said".
 PHRASE_ENDS = {"relcl", "acl", "punct", "cc", "conj", "advcl"}
+PLACE_ENTS = {"GPE", "LOC", "FAC"}
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,23 @@ def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
     """The subjects of each verb of speech, in the sentence's order."""
     for tok in sent:
         if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
-            yield [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+            yield [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")] or _stranded_speaker(tok)
+
+
+def _stranded_speaker(verb: Token) -> list[Token]:
+    """The speaker the parser hung elsewhere, right before its verb: "In the region of Luhansk, the governor, Serhiy
+    Haidai, said" (the name an apposition of the place), "..., the state-controlled TASS news agency reported on
+    Friday." (the verb a participle on the agency)."""
+    doc = verb.doc
+    noun = verb.head
+    if (verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING and noun.i == verb.i - 1 and noun.dep_ == "appos"
+            and noun.left_edge.i > 0 and doc[noun.left_edge.i - 1].text == ","
+            and not any(c.dep_ in ("dobj", "ccomp") for c in verb.children)):
+        return [noun]   # not "Ukraine: Russian missile strikes reported in Kharkiv", a headline's report of a strike
+    if verb.i >= 2 and doc[verb.i - 1].text == "," and doc[verb.i - 2].dep_ == "appos" and (
+            doc[verb.i - 2].ent_type_ == "PERSON"):
+        return [doc[verb.i - 2]]
+    return []
 
 
 def _named_after(sent: Span, found: Attribution) -> Attribution:
@@ -156,8 +177,11 @@ def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
     """The source's name: a person named in apposition beats a title ("the governor ... X")."""
     subtree = list(head.subtree)
     owner = [c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
-    if head.lemma_.lower() in CHANNELS and owner:
-        head = owner[0]
+    # "its Telegram channel", "a statement from the Ukrainian military": the channel's owner speaks.
+    authors = [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("from", "by")
+               for o in p.children if o.dep_ == "pobj"]
+    if head.lemma_.lower() in CHANNELS and (owner or authors):
+        head = (owner or authors)[0]
     name = _person_in(sent, subtree)
     if name is None:
         name = _noun_phrase(head)
@@ -184,7 +208,10 @@ def _noun_phrase(head: Token) -> str:
             continue
         if proper and (child.dep_ == "poss" or child.dep_ == "det" and child.lower_ in ("the", "a", "an")):
             continue
-        if child.dep_ == "prep" and child.lower_ != "of":
+        # "the governor of the region", "a spokesman for the army", "a doctor at the hospital" say who; "police in the
+        # city" says where only when a place follows.
+        if child.dep_ == "prep" and child.lower_ not in ("of", "for", "at") and not (
+                child.lower_ == "in" and any(o.ent_type_ in PLACE_ENTS for o in child.children)):
             continue
         tokens.extend(child.subtree)
     run = _run(head, tokens)

@@ -614,6 +614,8 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> 
 def _victim_slots(trigger: Token) -> list[Token]:
     """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his
     son"."""
+    if (copula := _among_the_harmed(trigger)) is not None:
+        return _arguments(copula, SUBJECT_DEPS | {"attr"})
     verb = _completed_verb(trigger)
     if verb is None:
         return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
@@ -634,6 +636,16 @@ def _victim_slots(trigger: Token) -> list[Token]:
                   if p.dep_ == "prep" and (v := _companion_verb(p)) is not None and v.i in verbs
                   for o in p.children if o.dep_ == "pobj"]
     return slots + companions
+
+
+def _among_the_harmed(trigger: Token) -> Token | None:
+    """ "a child was among the wounded", "among those killed was a journalist": the copula whose subject the harm
+    word counts in (the patterns among-the-harmed and among-those-harmed, for one person)."""
+    phrase = trigger.head if trigger.dep_ in ("acl", "relcl", "amod") else trigger
+    among = phrase.head
+    if phrase.dep_ != "pobj" or among.lower_ != "among" or _lemma(among.head) not in _role("copula"):
+        return None
+    return among.head
 
 
 def _completed_verb(trigger: Token) -> Token | None:
@@ -770,6 +782,8 @@ def _coordinated_argument(link: Link) -> bool:
         slot = slot.head
     if slot.dep_ == "pobj" and (verb := _companion_verb(slot.head)) is not None:
         return verb == link.trigger or _companion_trigger(verb) == link.trigger
+    if (copula := _among_the_harmed(link.trigger)) is not None:
+        return slot.head == copula and slot.dep_ in SUBJECT_DEPS | {"attr"}   # "a soldier and two guards were among"
     return slot.dep_ in SUBJECT_DEPS | {"dobj"} and _argument_of(slot, link.trigger)
 
 

@@ -440,7 +440,7 @@ class _Reader:
         clearing operation", "raided a compound": a security operation when an armed party carries it out.
         A bare "operation" counts only as the object of "conduct" or after "during", or named as a security,
         clearing or search operation; never the war's name ("the special military operation")."""
-        if self.roles.actor(agent) is None:
+        if self.roles.actor(agent) is None or self._rescue(trigger):
             return None
         if trigger.lemma_.lower() == "operation":
             modifiers = {c.lower_ for c in self.roles.of("modifier", trigger) if c.dep_ != "poss"}
@@ -451,6 +451,14 @@ class _Reader:
             if not (modifiers & _cues("operation_kind") or trigger.head.lemma_.lower() in _cues("operation_verb")):
                 return None
         return _Reading(trigger, "security_operation", GENERIC, None)
+
+    @staticmethod
+    def _rescue(trigger: Token) -> bool:
+        """ "a search for dozens more missing in the rubble", "searched the debris for survivors": a search for
+        victims is a rescue, not a security operation (event_cues rescued)."""
+        sought = [t for c in trigger.children if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "for"
+                  for t in c.subtree]
+        return any(t.lemma_.lower() in _cues("rescued") for t in sought)
 
 
 # --- where and when --------------------------------------------------------------------------------------
