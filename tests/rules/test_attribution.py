@@ -117,3 +117,25 @@ def test_a_title_the_parser_hangs_on_a_place_still_names_the_person(language):
         "The mayor of Kyiv, Vitali Klitschko, said one person was killed.",
         "The mayor said two were injured.",
     ]) == ["Vitali Klitschko", "Vitali Klitschko"]
+
+
+def test_an_office_speaks_for_itself_not_its_owner(language):
+    # the corpus (NYT)
+    assert _sources(language, [
+        "The attack used cruise missiles fired by a Russian submarine, President Volodymyr Zelensky's office said.",
+    ]) == ["President Volodymyr Zelensky's office"]
+
+
+def test_it_said_is_the_body_credited_before(language):
+    assert _sources(language, [
+        "The attack used cruise missiles fired by a Russian submarine, President Volodymyr Zelensky's office said.",
+        "It said three children were among those killed in the strike on Vinnytsia.",
+    ]) == ["President Volodymyr Zelensky's office"] * 2
+
+
+def test_it_said_after_officials_or_another_body_is_no_one(language):
+    assert _sources(language, ["Officials said the town was shelled.", "It said two people died."]) == [
+        "Officials", None]
+    assert _sources(language, [
+        "The ministry said 12 people died.", "Nato condemned the attack.", "It said two people died.",
+    ]) == ["The ministry", None, None]

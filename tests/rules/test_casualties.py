@@ -489,6 +489,10 @@ def test_several_more_is_a_vague_count_on_top_of_the_last(language):
     "Wildfires raged in the south, prompting the evacuation of more than 14,000 people.",
     "The woman was scheduled to be killed by lethal injection within 48 hours.",
     "The men face the sentencing to death of two of their comrades.",
+    # historical figures from other wars (CASUALTY_GUIDE.md)
+    "More than 20 million Soviet citizens died in the second world war.",
+    "Twelve soldiers died in World War II.",
+    "Six million Jews were killed in the Holocaust.",
 ])
 def test_years_natural_causes_and_verdicts_give_no_figure(figures, sentence):
     assert figures(sentence) == []

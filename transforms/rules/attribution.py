@@ -21,6 +21,8 @@ SPEECH_LEMMAS = {
 # a noun: after a set-off noun they are its report ("..., the TASS news agency reported").
 REPORTING = {"say", "report", "announce", "claim", "confirm", "state", "add", "tell"}
 PERSONAL_PRONOUNS = {"he", "she"}
+# "It said": a body (office, ministry, agency) credited before.
+BODY_PRONOUNS = {"it"}
 # "according to X's Telegram channel" credits X, not the channel.
 CHANNELS = {"channel", "account", "page", "post", "statement", "website", "feed", "report", "video", "message",
             "briefing", "update"}
@@ -49,6 +51,8 @@ class Speakers:
         self.by_title: dict[str, str] = {}
         # whom "he said" means: the person credited last, while no sentence since has named anyone else
         self.last: str | None = None
+        # whom "it said" means: the body credited last ("Zelensky's office said ... It said")
+        self.last_body: str | None = None
 
     def learn(self, sent: Span) -> None:
         for ent in sent.ents:
@@ -68,22 +72,27 @@ class Speakers:
                 self.by_title[title.lemma_.lower()] = ent.text
 
     def unread(self) -> None:
-        """A sentence read without the parser may have named someone else: "he" no longer means the last speaker."""
-        self.last = None
+        """A sentence read without the parser may have named someone else: "he" and "it" no longer mean the last
+        speaker."""
+        self.last = self.last_body = None
 
     def resolve(self, found: Attribution | None, sent: Span) -> Attribution | None:
         """The source as the article named it before; "he said" is the person it credited last."""
+        body = self.last_body
         resolved = self._resolved(found, sent)
         if _names_another(sent, resolved):
             self.last = None   # "Maria Kovalenko, a teacher, was wounded. She said ...": "she" may be her
+        if self.last_body == body and _names_another(sent, resolved, "ORG"):
+            self.last_body = None   # "... the army launched an attack. It said ...": "it" may be the army
         return resolved
 
     def _resolved(self, found: Attribution | None, sent: Span) -> Attribution | None:
         if found is None:
             pronoun = _pronoun_speaker(sent)
-            if pronoun is None or self.last is None:
+            meant = None if pronoun is None else self.last_body if pronoun.lower_ in BODY_PRONOUNS else self.last
+            if pronoun is None or meant is None:
                 return None
-            return Attribution(self.last, pronoun.i - sent.start, pronoun.i + 1 - sent.start, pronoun.lower_)
+            return Attribution(meant, pronoun.i - sent.start, pronoun.i + 1 - sent.start, pronoun.lower_)
         words = found.source.split()
         if len(words) == 1 and words[0] in self.by_surname:
             name = self.by_surname[words[0]]
@@ -93,6 +102,8 @@ class Speakers:
             # a full name, as learn() takes them: the NER calls some one-word firms people ("Maxar said")
             if any(e.label_ == "PERSON" and e.text == found.source and len(e) > 1 for e in sent.ents):
                 self.last = found.source
+            elif found.head in found.source.lower().split():
+                self.last_body = found.source   # one body ("the ministry"), not "officials" nor a person's title
             return found
         self.last = name
         return Attribution(name, found.start, found.end, found.head)
@@ -114,16 +125,16 @@ def find_attribution(sent: Span) -> Attribution | None:
     return None
 
 
-def _names_another(sent: Span, credited: Attribution | None) -> bool:
-    """The sentence names a person outside the words that credit its source."""
+def _names_another(sent: Span, credited: Attribution | None, label: str = "PERSON") -> bool:
+    """The sentence names a person (or a body: ORG) outside the words that credit its source."""
     words = range(credited.start, credited.end) if credited is not None else range(0)
-    return any(e.label_ == "PERSON" and e.start - sent.start not in words for e in sent.ents)
+    return any(e.label_ == label and e.start - sent.start not in words for e in sent.ents)
 
 
 def _pronoun_speaker(sent: Span) -> Token | None:
-    """The "he" or "she" of "he said"."""
+    """The "he", "she" or "it" of "he said"."""
     for subjects in _speech_subjects(sent):
-        if subjects and subjects[0].lower_ in PERSONAL_PRONOUNS:
+        if subjects and subjects[0].lower_ in PERSONAL_PRONOUNS | BODY_PRONOUNS:
             return subjects[0]
     return None
 
@@ -182,7 +193,11 @@ def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
                for o in p.children if o.dep_ == "pobj"]
     if head.lemma_.lower() in CHANNELS and (owner or authors):
         head = (owner or authors)[0]
-    name = _person_in(sent, subtree)
+        name = _person_in(sent, subtree)
+    else:
+        # "President Volodymyr Zelensky's office": the office speaks, not its owner
+        owned = {t.i for c in owner for t in c.subtree}
+        name = _person_in(sent, [t for t in subtree if t.i not in owned])
     if name is None:
         name = _noun_phrase(head)
     start = min(phrase_start.i, subtree[0].i) - sent.start
@@ -229,7 +244,8 @@ def _person_in(sent: Span, tokens: list[Token]) -> str | None:
         # NER sometimes calls a person ORG; a name in apposition is still the speaker.
         appos = [t for t in tokens if t.dep_ == "appos" and t.pos_ == "PROPN" and t.nbor(-1).text != "("]
         return _name_of(appos[-1]) if appos else None
-    return people[-1].text
+    person = people[-1]
+    return (person[:-1] if person[-1].tag_ == "POS" else person).text   # "Vitali Klitschko's [channel]"
 
 
 def _name_of(head: Token) -> str:

@@ -498,7 +498,23 @@ def _not_war(trigger: Token, published: date | None) -> bool:
         return True   # "were killed in a car crash", "evacuated after the wildfire"
     if _natural_cause(trigger):
         return True
+    if any(_names_past_war(c) for c in (_completed_verb(trigger) or trigger).children
+           if c.dep_ in ("prep", "nsubj", "agent")):
+        return True   # "died in the second world war": the figures of other wars are no figures of this one
     return _years_past(trigger, published)
+
+
+def _names_past_war(phrase: Token) -> bool:
+    """The phrase is that war, not a thing named for it ("a world war two memorial")."""
+    if phrase.dep_ == "prep" and phrase.lower_ not in ("in", "during"):
+        return False     # "near a world war two memorial" is a place
+    heads = [phrase] if phrase.dep_ != "prep" else [o for o in phrase.children if o.dep_ == "pobj"]
+    for head in heads:
+        words = " " + " ".join(t.lower_ for t in head.subtree) + " "
+        if any(f" {war} " in words and head.lower_ in war.split() + ["i", "ii", "one", "two"]
+               for war in _non_war("past_war")):
+            return True
+    return False
 
 
 def _prepositional_heads(trigger: Token) -> list[Token]:
