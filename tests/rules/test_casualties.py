@@ -259,6 +259,11 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     pytest.param("The American star, now one of the world's most famous prisoners, faces trial.", [],
                  id="one_of_a_noun_of_harm_is_no_count"),
     pytest.param("Security forces rounded up 40 suspects.", [("captured", 40, 40, None)], id="rounded_up"),
+    # the corpus (Guardian)
+    pytest.param("Around 100 civilians were on Sunday evacuated from the Azovstal steelworks in Mariupol.",
+                 [("displaced", 100, 100, "approximately")], id="a_subject_split_from_its_participle"),
+    pytest.param("Usmanova was among dozens of civilians evacuated from the plant in Mariupol.",
+                 [("displaced", 24, None, "vague")], id="a_participle_on_the_noun_after_of"),
     pytest.param("The airstrike wiped out a family of six.", [("killed", 6, 6, None)], id="wiped_out"),
     pytest.param("The strike wiped out three tanks.", [], id="wiped_out_things"),
     pytest.param("Among those killed was a journalist.", [("killed", 1, 1, None)], id="one_among_those_harmed"),
