@@ -184,6 +184,7 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
     found = pattern_matches(sent)
     links = [link for q in find_quantities(sent, facts.dates)
              if (link := link_quantity(q, found, published)) is not None]
+    links += _what_befell_them_next(links, published)
     counted = ({t.i for link in links for t in link.quantity.tokens}
                | {link.victim.i for link in links if link.victim is not None}
                | _source_words(sent, facts.attribution))   # the speaker is no victim, however it is parsed
@@ -610,7 +611,9 @@ def _purpose(trigger: Token) -> bool:
 def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> list[Link]:
     """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..."
     one each."""
-    out, seen = [], set(counted)
+    out: list[Link] = []
+    # (person, category): "was abducted and killed" is one captured and one killed
+    seen: set[tuple[int, str | None]] = set()
     for trigger in sent:
         if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
             continue
@@ -620,9 +623,11 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> 
                         or verb != trigger and category_of(trigger) == "killed")
         for slot in _victim_slots(trigger):
             for member in _conjuncts(slot):
-                if member.i not in seen and (_single_person(member)
-                                             or takes_people and _single_noun(member, {trigger.i, verb.i})):
-                    seen.add(member.i)
+                key = (member.i, category_of(trigger))
+                harmed = any(m == member.i for m, _ in seen)   # "was injured and evacuated": to care, not displaced
+                if member.i not in counted and key not in seen and not (key[1] == "displaced" and harmed) and (
+                        _single_person(member) or takes_people and _single_noun(member, {trigger.i, verb.i})):
+                    seen.add(key)
                     out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member))
     return out
 
@@ -696,7 +701,9 @@ def _shifted_object(trigger: Token) -> Token | None:
 def _arguments(verb: Token, deps: set[str]) -> list[Token]:
     """The verb's own arguments, else those of the verb it shares them with ("was shot and killed")."""
     own = [c for c in verb.children if c.dep_ in deps]
-    if own or verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head == verb:
+    # "a clerk was killed and one injured": a verb with a subject of its own shares none
+    has_subject = any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+    if own or has_subject or verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head == verb:
         return own
     return _arguments(verb.head, deps)
 
@@ -760,6 +767,26 @@ def _has_det(tok: Token) -> bool:
 
 def _person(tok: Token) -> bool:
     return tok.lemma_.lower() in _persons() or tok.lower_ in _role("single_pronoun") or tok.ent_type_ == "PERSON"
+
+
+def _what_befell_them_next(links: list[Link], published: date | None) -> list[Link]:
+    """ "Two aid workers were abducted and killed", "one insurgent was wounded and later died": a coordinated
+    harm verb of another category with no subject of its own befalls the same people, a figure of its own."""
+    out = []
+    for link in links:
+        if link.anchor.head != link.trigger or link.anchor.dep_ not in SUBJECT_DEPS or any(
+                c.dep_ == "cc" and c.lower_ in ("or", "nor") for c in link.trigger.children):
+            continue    # "thousands were killed or injured" says how many were harmed, not that each was both
+        category = category_of(link.trigger)
+        for verb in link.trigger.children:
+            # "were injured and evacuated" is a transfer to care, no displacement
+            if (verb.dep_ == "conj" and verb.pos_ == "VERB"
+                    and category_of(verb) not in (None, category, "displaced")
+                    and not any(c.dep_ in SUBJECT_DEPS | {"dobj"} for c in verb.children)
+                    and PREDICATES["subject_victim"](verb)
+                    and not (_hypothetical(verb) or _negated(verb) or _not_war(verb, published))):
+                out.append(Link(link.quantity, verb, link.victim, link.anchor))
+    return out
 
 
 def _sum_coordinated(links: list[Link]) -> list[Link]:
