@@ -275,6 +275,11 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
                  id="a_verb_with_its_own_subject_shares_none"),
     pytest.param("Thousands of Russian troops were killed or injured.", [("killed", 2000, None, "vague")],
                  id="killed_or_injured_is_not_both"),
+    pytest.param("The force killed two armed insurgents and wounded a third.",
+                 [("killed", 2, 2, None), ("injured", 1, 1, None)], id="a_third_is_one_more"),
+    pytest.param("Two were killed and a third was wounded.", [("killed", 2, 2, None), ("injured", 1, 1, None)],
+                 id="a_third_as_subject"),
+    pytest.param("A third of the residents were killed.", [], id="a_third_of_them_is_a_share"),
     # the corpus (Guardian)
     pytest.param("Around 100 civilians were on Sunday evacuated from the Azovstal steelworks in Mariupol.",
                  [("displaced", 100, 100, "approximately")], id="a_subject_split_from_its_participle"),

@@ -716,6 +716,9 @@ def _conjuncts(tok: Token) -> list[Token]:
 def _single_person(tok: Token) -> bool:
     if tok.lower_ in _role("single_pronoun"):
         return True
+    if (tok.ent_type_ == "ORDINAL" and tok.dep_ in SUBJECT_DEPS | {"dobj"} and not _of_objects(tok)
+            and any(c.dep_ == "det" and c.lower_ in ("a", "another") for c in tok.children)):
+        return True     # "killed two insurgents and wounded a third": one more of them; not "a third of them"
     if any(c.dep_ == "nummod" for c in tok.children):
         return False
     if _named_person(tok) or any(c.dep_ == "appos" and _named_person(c) for c in tok.children):
@@ -746,7 +749,8 @@ def _single_noun(tok: Token, verbs: set[int]) -> bool:
         name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN") + " " + tok.text
         return tok.ent_type_ not in NON_PERSON_ENTS and name.strip() not in gazetteer()
     return (own and tok.tag_ == "NN" and _singular_det(tok) and tok.lemma_.lower() not in _non_victims()
-            and not any(c.dep_ == "nummod" for c in tok.children))
+            and not any(c.dep_ == "nummod" for c in tok.children)
+            and not (tok.ent_type_ == "ORDINAL" and _of_objects(tok)))   # "a third of the residents": a share
 
 
 def _named_person(tok: Token) -> bool:
