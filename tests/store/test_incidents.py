@@ -70,7 +70,12 @@ def test_six_reports_of_the_vinnytsia_strike_are_one_incident(strikes):
     # who reported what: every report names its article (and its source, where the article gave one)
     killed = casualties["killed"]["attributions"]
     assert len(killed) == casualties["killed"]["n_reports"] >= 2
-    assert len({a["article_id"] for a in killed}) == len(killed) and all(a["figure_id"] for a in killed)
+    assert len({(a["article_id"], a["attributed_to"]) for a in killed}) == len(killed)
+    assert all(a["figure_id"] for a in killed)
+    # "It said three children were among those killed" (Zelensky's office, in an NYT report): a part of the dead,
+    # at least three, which bounds the count from below without lowering it
+    assert ("President Volodymyr Zelensky’s office", 3, None, "at least") in [
+        (a["attributed_to"], a["low"], a["high"], a["hedge"]) for a in killed]
 
 
 def test_a_running_total_in_one_report_stays_out_of_the_strike(strikes):

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from spacy.tokens import Span, Token
+
+from transforms.rules import vocab
+from transforms.rules.places import gazetteer
 
 SPEECH_LEMMAS = {
     "say", "tell", "announce", "report", "claim", "confirm", "state", "add", "write",
@@ -23,6 +27,12 @@ REPORTING = {"say", "report", "announce", "claim", "confirm", "state", "add", "t
 PERSONAL_PRONOUNS = {"he", "she"}
 # "It said": a body (office, ministry, agency) credited before.
 BODY_PRONOUNS = {"it"}
+# Words for an organisation that speaks, and the entities that name one.
+BODIES = {"ministry", "office", "agency", "army", "military", "police", "service", "services", "staff", "command",
+          "administration", "government", "council", "committee", "department", "presidency", "mission",
+          "organisation", "organization", "force", "forces", "headquarters", "hospital", "clinic", "company",
+          "authorities", "prosecutor"}
+BODY_ENTS = {"ORG", "GPE", "NORP"}
 # "according to X's Telegram channel" credits X, not the channel.
 CHANNELS = {"channel", "account", "page", "post", "statement", "website", "feed", "report", "video", "message",
             "briefing", "update"}
@@ -33,6 +43,7 @@ NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 # A title's phrase stops before these: "the governor, who ...", "the office, which said".
 PHRASE_ENDS = {"relcl", "acl", "punct", "cc", "conj", "advcl"}
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
+_titles = partial(vocab.lemmas, "person_nouns")   # "a post by the regional governor"
 
 
 @dataclass(frozen=True)
@@ -102,8 +113,9 @@ class Speakers:
             # a full name, as learn() takes them: the NER calls some one-word firms people ("Maxar said")
             if any(e.label_ == "PERSON" and e.text == found.source and len(e) > 1 for e in sent.ents):
                 self.last = found.source
-            elif found.head in found.source.lower().split():
-                self.last_body = found.source   # one body ("the ministry"), not "officials" nor a person's title
+            elif found.head in BODIES and found.head in found.source.lower().split() or any(
+                    e.label_ in BODY_ENTS and e.text == found.source for e in sent.ents):
+                self.last_body = found.source   # one body ("the ministry", "Kyiv"), not "officials" nor a title
             return found
         self.last = name
         return Attribution(name, found.start, found.end, found.head)
@@ -134,8 +146,15 @@ def _names_another(sent: Span, credited: Attribution | None, label: str = "PERSO
 def _pronoun_speaker(sent: Span) -> Token | None:
     """The "he", "she" or "it" of "he said"."""
     for subjects in _speech_subjects(sent):
-        if subjects and subjects[0].lower_ in PERSONAL_PRONOUNS | BODY_PRONOUNS:
-            return subjects[0]
+        pronoun = subjects[0] if subjects else None
+        if pronoun is None:
+            continue
+        if pronoun.lower_ in PERSONAL_PRONOUNS:
+            return pronoun
+        # "It said", not the impersonal "it is estimated that", "it was reported that"
+        if pronoun.lower_ in BODY_PRONOUNS and pronoun.dep_ == "nsubj" and not any(
+                c.dep_ == "auxpass" for c in pronoun.head.children):
+            return pronoun
     return None
 
 
@@ -152,14 +171,23 @@ def _stranded_speaker(verb: Token) -> list[Token]:
     Friday." (the verb a participle on the agency)."""
     doc = verb.doc
     noun = verb.head
+    # Not "Ukraine: Russian missile strikes reported in Kharkiv" (a headline's report of a strike), nor "a toll
+    # confirmed by the governor" (its speaker is the agent): a body named set off by commas.
     if (verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING and noun.i == verb.i - 1 and noun.dep_ == "appos"
-            and noun.left_edge.i > 0 and doc[noun.left_edge.i - 1].text == ","
-            and not any(c.dep_ in ("dobj", "ccomp") for c in verb.children)):
-        return [noun]   # not "Ukraine: Russian missile strikes reported in Kharkiv", a headline's report of a strike
-    if verb.i >= 2 and doc[verb.i - 1].text == "," and doc[verb.i - 2].dep_ == "appos" and (
-            doc[verb.i - 2].ent_type_ == "PERSON"):
+            and noun.left_edge.i > 0 and doc[noun.left_edge.i - 1].text == "," and _body(noun)
+            and not any(c.dep_ in ("dobj", "ccomp", "agent") for c in verb.children)):
+        return [noun]
+    # A finite verb: in "the mayor, Ivan Fedorov, accusing him of" the name is no speaker.
+    if verb.i >= 2 and verb.tag_ in ("VBD", "VBZ", "VBP") and doc[verb.i - 1].text == "," and (
+            doc[verb.i - 2].dep_ == "appos" and doc[verb.i - 2].ent_type_ == "PERSON"):
         return [doc[verb.i - 2]]
     return []
+
+
+def _body(head: Token) -> bool:
+    """An organisation: named as one ("TASS news agency", "Nibulon") or by a word for one ("the ministry")."""
+    return (head.lemma_.lower() in BODIES or head.ent_type_ in BODY_ENTS
+            or any(t.ent_type_ in BODY_ENTS for t in head.lefts if t.dep_ == "compound"))
 
 
 def _named_after(sent: Span, found: Attribution) -> Attribution:
@@ -190,7 +218,8 @@ def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
     owner = [c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
     # "its Telegram channel", "a statement from the Ukrainian military": the channel's owner speaks.
     authors = [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("from", "by")
-               for o in p.children if o.dep_ == "pobj"]
+               for o in p.children if o.dep_ == "pobj" and o.ent_type_ not in PLACE_ENTS and o.text not in gazetteer()
+               and (_body(o) or o.ent_type_ == "PERSON" or o.lemma_.lower() in _titles())]   # not "from Mariupol"
     if head.lemma_.lower() in CHANNELS and (owner or authors):
         head = (owner or authors)[0]
         name = _person_in(sent, subtree)
@@ -223,10 +252,13 @@ def _noun_phrase(head: Token) -> str:
             continue
         if proper and (child.dep_ == "poss" or child.dep_ == "det" and child.lower_ in ("the", "a", "an")):
             continue
-        # "the governor of the region", "a spokesman for the army", "a doctor at the hospital" say who; "police in the
-        # city" says where only when a place follows.
-        if child.dep_ == "prep" and child.lower_ not in ("of", "for", "at") and not (
-                child.lower_ == "in" and any(o.ent_type_ in PLACE_ENTS for o in child.children)):
+        # "the governor of the region", "a spokesman for the army", "a doctor at the hospital" say who, "police in
+        # Kharkiv" where; not "for their part", "at a briefing on Monday", "in the city"
+        objects = [o for o in child.children if o.dep_ == "pobj"]
+        if child.dep_ == "prep" and not (
+                child.lower_ == "of"
+                or child.lower_ in ("for", "at") and any(_body(o) or o.ent_type_ in PLACE_ENTS for o in objects)
+                or child.lower_ == "in" and any(o.ent_type_ in PLACE_ENTS for o in objects)):
             continue
         tokens.extend(child.subtree)
     run = _run(head, tokens)

@@ -89,6 +89,7 @@ class Link:
     victim: Token | None
     anchor: Token   # the token that holds the quantity's place in the clause
     key: Token | None = None   # names the figure in its id when its first token names a part of it (a sum)
+    hedge: str | None = None   # the construction's own: "four children were among the dead" is at least four
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +174,9 @@ def _resultative_category(tok: Token, lemma: str) -> str | None:
     yet."""
     if tok.dep_ != "pobj" or any(c.dep_ == "det" for c in tok.children) or _lemma(tok.head.head) in _role("sentence"):
         return None
+    if lemma == "condition" and not (tok.lower_ == "condition" and any(
+            c.lower_ in _role("condition_grade") for c in tok.children)):
+        return None     # "in critical condition" is a patient's; "held in appalling conditions" is no harm
     return _resultatives().get((tok.head.lower_, lemma))
 
 
@@ -324,12 +328,13 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | 
         return None
     if victim is None and len(q.tokens) == 1 and re.fullmatch(r"(1[89]|20)\d\d", q.tokens[0].text):
         return None     # "from 1932 to 1933": a year the date rules did not catch, no count
-    trigger = _trigger_for(anchor, found)
-    if trigger is not None:
-        trigger = _stranded_object_verb(anchor, trigger)
-    if trigger is None or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
+    match = _match_for(anchor, found)
+    if match is None:
         return None
-    return Link(q, trigger, None if trigger == victim else victim, anchor)
+    trigger = _stranded_object_verb(anchor, match["trigger"])
+    if _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
+        return None
+    return Link(q, trigger, None if trigger == victim else victim, anchor, hedge=match.rule.hedge)
 
 
 def _anchor(q: Quantity) -> tuple[Token, Token | None]:
@@ -374,14 +379,14 @@ def _of_objects(tok: Token) -> list[Token]:
     return [o for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
 
 
-def _trigger_for(anchor: Token, found: dict[int, list[Match]]) -> Token | None:
+def _match_for(anchor: Token, found: dict[int, list[Match]]) -> Match | None:
     """The first pattern that ties the quantity to a trigger; a conjunct counts for the trigger of the
     word it is coordinated with ("killed 5 soldiers and 3 civilians"), but not by its own meaning."""
     slot = anchor
     for _ in range(4):
         for match in found.get(slot.i, ()):
             if slot is anchor or match["trigger"] != slot:
-                return match["trigger"]
+                return match
         if slot.dep_ != "conj" or slot.head == slot or slot.ent_type_ in TIME_ENTS:
             return None
         slot = slot.head
@@ -438,6 +443,9 @@ PREDICATES: dict[str, Callable[[Token], bool]] = {
                                  or _passive(v) or _headline_passive(v)),
     # a verb whose subject a complement describes: "lay dead", "were shot dead"
     "victim_subject_verb": lambda v: _lemma(v) in _role("intransitive") | _role("copula") or _passive(v),
+    # and the verbs that say what one became: "went missing"
+    "completed_verb": lambda v: (_lemma(v) in _role("intransitive") | _role("copula") | _role("becoming")
+                                 or _passive(v)),
     "passive": lambda v: _passive(v),
     "no_subject": lambda v: not any(c.dep_ in SUBJECT_DEPS for c in v.children),
     "no_object": lambda v: not any(c.dep_ == "dobj" for c in v.children),
@@ -506,12 +514,14 @@ def _not_war(trigger: Token, published: date | None) -> bool:
 
 
 def _names_past_war(phrase: Token) -> bool:
-    """The phrase is that war, not a thing named for it ("a world war two memorial")."""
+    """The phrase is that war, not a thing named for it ("a world war two memorial") nor a war compared with it
+    ("the war, the largest in Europe since World War II, has killed")."""
     if phrase.dep_ == "prep" and phrase.lower_ not in ("in", "during"):
         return False     # "near a world war two memorial" is a place
     heads = [phrase] if phrase.dep_ != "prep" else [o for o in phrase.children if o.dep_ == "pobj"]
     for head in heads:
-        words = " " + " ".join(t.lower_ for t in head.subtree) + " "
+        name = [head, *(c for c in head.children if c.dep_ in ("compound", "amod", "nummod", "flat"))]
+        words = " " + " ".join(t.lower_ for t in sorted(name, key=lambda t: t.i)) + " "
         if any(f" {war} " in words and head.lower_ in war.split() + ["i", "ii", "one", "two"]
                for war in _non_war("past_war")):
             return True
@@ -621,6 +631,7 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> 
         # Whom one kills or arrests is a person: "killed a lecturer"; so is whom one "shot dead", "stabbed to death".
         takes_people = (_lemma(trigger) in _role("person_object")
                         or verb != trigger and category_of(trigger) == "killed")
+        part = "at least" if _among_the_harmed(trigger) is not None else None   # "a child was among the wounded"
         for slot in _victim_slots(trigger):
             for member in _conjuncts(slot):
                 key = (member.i, category_of(trigger))
@@ -628,7 +639,7 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> 
                 if member.i not in counted and key not in seen and not (key[1] == "displaced" and harmed) and (
                         _single_person(member) or takes_people and _single_noun(member, {trigger.i, verb.i})):
                     seen.add(key)
-                    out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member))
+                    out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member, hedge=part))
     return out
 
 
@@ -778,19 +789,32 @@ def _what_befell_them_next(links: list[Link], published: date | None) -> list[Li
     harm verb of another category with no subject of its own befalls the same people, a figure of its own."""
     out = []
     for link in links:
-        if link.anchor.head != link.trigger or link.anchor.dep_ not in SUBJECT_DEPS or any(
-                c.dep_ == "cc" and c.lower_ in ("or", "nor") for c in link.trigger.children):
+        subject = link.anchor
+        while subject.dep_ == "conj" and subject.head != subject:
+            subject = subject.head      # "a soldier and two civilians were abducted and killed"
+        conjunctions = [c for c in link.trigger.children if c.dep_ == "cc"]
+        if subject.head != link.trigger or subject.dep_ not in SUBJECT_DEPS or len(conjunctions) != 1 or (
+                conjunctions[0].lower_ not in ("and", "but")):
             continue    # "thousands were killed or injured" says how many were harmed, not that each was both
         category = category_of(link.trigger)
         for verb in link.trigger.children:
             # "were injured and evacuated" is a transfer to care, no displacement
-            if (verb.dep_ == "conj" and verb.pos_ == "VERB"
+            if (verb.dep_ == "conj" and verb.pos_ == "VERB" and verb.i > conjunctions[0].i
                     and category_of(verb) not in (None, category, "displaced")
-                    and not any(c.dep_ in SUBJECT_DEPS | {"dobj"} for c in verb.children)
+                    and _bare_after(conjunctions[0], verb)
                     and PREDICATES["subject_victim"](verb)
                     and not (_hypothetical(verb) or _negated(verb) or _not_war(verb, published))):
-                out.append(Link(link.quantity, verb, link.victim, link.anchor))
+                out.append(Link(link.quantity, verb, link.victim, link.anchor, hedge=link.hedge))
     return out
+
+
+def _bare_after(conjunction: Token, verb: Token) -> bool:
+    """Nothing but auxiliaries and adverbs ("and later died", "and were then killed") between the conjunction and
+    the verb, and no subject or object of its own: "and several wounded", "and a third wounded" count others."""
+    between = conjunction.doc[conjunction.i + 1:verb.i]
+    return (all(t.dep_ in ("aux", "auxpass", "advmod", "neg") and t.pos_ in ("AUX", "ADV", "PART")
+                and not any(t.lower_ == words[0] for words, _ in _vague()) for t in between)
+            and not any(c.dep_ in SUBJECT_DEPS | {"dobj"} for c in verb.children))
 
 
 def _sum_coordinated(links: list[Link]) -> list[Link]:
@@ -865,7 +889,8 @@ def _summed(members: list[Link]) -> list[Link]:
         hedge=next((h for h in HEDGE_ORDER if h in hedges), None),
     )
     # The parts are figures of their own: "six civilians and two police officers were killed" gives 6, 2 and 8.
-    return [*members, replace(first, quantity=total, key=first.trigger)]
+    return [*members, replace(first, quantity=total, key=first.trigger,
+                              hedge=next((m.hedge for m in members if m.hedge), None))]
 
 
 def _none_reported(sent: Span, context: "_SentenceContext", taken: set[str]) -> list[Figure]:
@@ -941,7 +966,8 @@ class _SentenceContext:
         place = self._place_for(trigger)
         day = None if cumulative else self._date_for(trigger)
         return Figure(
-            category=category, low=q.low, high=q.high, hedge=q.hedge,
+            category=category, low=q.low, high=None if link.hedge == "at least" else q.high,
+            hedge=q.hedge or link.hedge,
             victims=_victims(link.victim),
             scope="cumulative" if cumulative else "event",
             location_name=place.name if place else None,
@@ -1006,7 +1032,9 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
             last_low, last = before[-1]
             high = None if f.high is None or last.high is None else f.high + last.high
             # A negative token index keeps the sum's id apart from every figure read off the sentence itself.
-            out.append((index, text, replace(f, low=f.low + last_low, high=high, token_index=-1 - f.token_index,
+            hedge = f.hedge or (last.hedge if high is None else None)   # "at least 1" + 1 is at least 2
+            out.append((index, text, replace(f, low=f.low + last_low, high=high, hedge=hedge,
+                                              token_index=-1 - f.token_index,
                                               quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
     return out
 

@@ -456,8 +456,13 @@ class _Reader:
     def _rescue(trigger: Token) -> bool:
         """ "a search for dozens more missing in the rubble", "searched the debris for survivors": a search for
         victims is a rescue, not a security operation (event_cues rescued)."""
-        sought = [t for c in trigger.children if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ == "for"
-                  for t in c.subtree]
+        heads = [c for c in trigger.children if c.dep_ == "dobj"] + [
+            o for p in trigger.children if p.dep_ == "prep" and p.lower_ == "for"
+            for o in p.children if o.dep_ == "pobj"]
+        if any(h.lemma_.lower() in _person_nouns() for h in heads):
+            return False    # "searched the ruins of the compound for insurgents": an operation
+        # the sought words and their own modifiers ("dozens more missing"), not their clauses
+        sought = heads + [c for h in heads for c in h.children if c.dep_ in ("amod", "compound", "nummod")]
         return any(t.lemma_.lower() in _cues("rescued") for t in sought)
 
 

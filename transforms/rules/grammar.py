@@ -29,7 +29,7 @@ from spacy.vocab import Vocab
 PATTERN_DIR = files(__package__) / "patterns"
 ATTRS = {"dep": "dep_", "pos": "pos_", "tag": "tag_", "lemma": "lemma_", "lower": "lower_", "ent": "ent_type_"}
 NODE_KEYS = set(ATTRS) | {"rel", "is", "not"}
-RULE_KEYS = {"name", "nodes", "roles", "example", "expect", "why"}
+RULE_KEYS = {"name", "nodes", "roles", "example", "expect", "why", "hedge"}
 SET_OPERATORS = ("IN", "NOT_IN")
 # spaCy's relation operators (">" child, "<" head, ">>" descendant, "." right after, ...), as its DependencyMatcher
 # resolves them: (doc, token index) -> the related tokens.
@@ -61,6 +61,7 @@ class Rule:
     example: str
     expect: tuple[dict, ...]
     order: int
+    hedge: str | None = None   # what the match says of its count: "at least" for a part of the harmed
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def _rule(path: Traversable, order: int, raw: dict, predicates: set[str]) -> Rul
     if set(roles.values()) - seen:
         raise GrammarError(f"{where}: roles name no node: {sorted(set(roles.values()) - seen)}")
     expect = raw["expect"] if isinstance(raw["expect"], list) else [raw["expect"]]
-    return Rule(raw["name"], tuple(nodes), roles, raw["example"], tuple(expect), order)
+    return Rule(raw["name"], tuple(nodes), roles, raw["example"], tuple(expect), order, raw.get("hedge"))
 
 
 def _node(where: str, raw) -> tuple[str, dict]:

@@ -207,7 +207,10 @@ reports AS (
                  ORDER BY value DESC NULLS LAST, said.figure_id) AS r
     FROM figures GROUP BY incident_id, category, article_id, source
 )
-SELECT incident_id, category, min(r.value) AS low,
+SELECT incident_id, category,
+       -- an open-ended report ("at least 23", "four children were among the dead") bounds the count from below:
+       -- it lowers the range only where no report gave a closed number
+       coalesce(min(r.value) FILTER (WHERE r.said.hedge IS DISTINCT FROM 'at least'), min(r.value)) AS low,
        coalesce(median(r.value) FILTER (WHERE r.exact), median(r.value)) AS best,
        max(r.upper) AS high, count(*) AS n_reports,
        list(r.said ORDER BY r.value DESC NULLS LAST, r.said.article_id, r.said.figure_id) AS attributions

@@ -177,7 +177,7 @@ CREATE TABLE IF NOT EXISTS incidents (
 CREATE TABLE IF NOT EXISTS incident_casualties (
     incident_id   VARCHAR NOT NULL,          -- incidents.incident_id
     category      VARCHAR NOT NULL,          -- vocab/casualty_categories.csv
-    low           BIGINT,                    -- the lowest number any report gave
+    low           BIGINT,                    -- the lowest number any report gave; an "at least" one only if no other did
     best          DOUBLE,                    -- median of the exact reports' numbers, else of every report's (README: best)
     high          BIGINT,                    -- the largest number any report gave (an open-ended one counts its low)
     n_reports     INTEGER NOT NULL,          -- reports: distinct (article, attributed source) pairs
