@@ -289,6 +289,9 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     pytest.param("Two were killed and a third was wounded.", [("killed", 2, 2, None), ("injured", 1, 1, None)],
                  id="a_third_as_subject"),
     pytest.param("A third of the residents were killed.", [], id="a_third_of_them_is_a_share"),
+    pytest.param("Five children were among the 12 dead.", [("killed", 5, None, "at least"), ("killed", 12, 12, None)],
+                 id="a_harm_word_with_its_number_counts_the_harmed"),
+    pytest.param("Doctors treated the 40 wounded.", [("injured", 40, 40, None)], id="the_40_wounded"),
     # the corpus (Guardian)
     pytest.param("Around 100 civilians were on Sunday evacuated from the Azovstal steelworks in Mariupol.",
                  [("displaced", 100, 100, "approximately")], id="a_subject_split_from_its_participle"),
@@ -549,3 +552,8 @@ def test_a_sum_on_an_open_ended_count_is_open_ended(language):
     sentences = ["Among the dead was the mayor of the town.", "One man was also killed in the shelling."]
     assert [(i, f.low, f.high, f.hedge) for i, _, f in _article_figures(language, sentences)
             if f.category == "killed"] == [(0, 1, None, "at least"), (1, 1, 1, None), (1, 2, None, "at least")]
+
+
+def test_a_part_names_no_whole(language):
+    sent = language("Five children were among the 12 dead.")[:]
+    assert [(f.low, f.victims) for f in extract_figures(sent, PUBLISHED)] == [(5, "children"), (12, None)]

@@ -932,11 +932,15 @@ def _negated_by(trigger: Token) -> Token | None:
 
 def _inherit_victims(figures: list[Figure]) -> list[Figure]:
     """ "six people have died and 15 were injured": the 15 are people too."""
-    out, last = [], None
+    out: list[Figure] = []
+    last: Figure | None = None
     for f in figures:
-        if f.victims is None and last is not None and f.hedge != "none reported":
-            f = replace(f, victims=last)
-        last = f.victims or last
+        # but a part names no whole: "five children were among the 12 dead" are not 12 children
+        part_of_this = last is not None and last.category == f.category and (last.low or 0) < (f.low or 0)
+        if f.victims is None and last is not None and f.hedge != "none reported" and not part_of_this:
+            f = replace(f, victims=last.victims)
+        if f.victims:
+            last = f
         out.append(f)
     return out
 
