@@ -14,7 +14,7 @@ from functools import partial
 from spacy.tokens import Span, Token
 
 from transforms.rules import vocab
-from transforms.rules.places import gazetteer
+from transforms.rules.places import PLACE_ENTS, gazetteer
 
 SPEECH_LEMMAS = {
     "say", "tell", "announce", "report", "claim", "confirm", "state", "add", "write",
@@ -42,7 +42,6 @@ NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 
 # A title's phrase stops before these: "the governor, who ...", "the office, which said".
 PHRASE_ENDS = {"relcl", "acl", "punct", "cc", "conj", "advcl"}
-PLACE_ENTS = {"GPE", "LOC", "FAC"}
 _titles = partial(vocab.lemmas, "person_nouns")   # "a post by the regional governor"
 
 

@@ -713,8 +713,7 @@ def _arguments(verb: Token, deps: set[str]) -> list[Token]:
     """The verb's own arguments, else those of the verb it shares them with ("was shot and killed")."""
     own = [c for c in verb.children if c.dep_ in deps]
     # "a clerk was killed and one injured": a verb with a subject of its own shares none
-    has_subject = any(c.dep_ in SUBJECT_DEPS for c in verb.children)
-    if own or has_subject or verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head == verb:
+    if own or not PREDICATES["no_subject"](verb) or verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head == verb:
         return own
     return _arguments(verb.head, deps)
 
@@ -814,7 +813,7 @@ def _bare_after(conjunction: Token, verb: Token) -> bool:
     between = conjunction.doc[conjunction.i + 1:verb.i]
     return (all(t.dep_ in ("aux", "auxpass", "advmod", "neg") and t.pos_ in ("AUX", "ADV", "PART")
                 and not any(t.lower_ == words[0] for words, _ in _vague()) for t in between)
-            and not any(c.dep_ in SUBJECT_DEPS | {"dobj"} for c in verb.children))
+            and PREDICATES["no_subject"](verb) and PREDICATES["no_object"](verb))
 
 
 def _sum_coordinated(links: list[Link]) -> list[Link]:

@@ -54,6 +54,7 @@ _CODE = re.compile(r"^[A-Z]{2,4}$")
 # Entity labels whose words are no place unless the whole entity is one ("Soviet Union", "Institute for the Study
 # of War").
 NAME_LABELS = {"PERSON", "NORP", "ORG", "FAC", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
+PLACE_ENTS = {"GPE", "LOC", "FAC"}   # the NER labels that name a place
 TIME_LABELS = {"DATE", "TIME"}
 PRECISION = {"city": 1, "admin1": 3, "country": 3}
 # "X near Y": how far from Y a namesake of X may be and still be the one meant; when every namesake is far
@@ -400,7 +401,7 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     covered = {t for p in places for t in range(p.start, p.end)}
     for ent in doc.ents:
         # "Ukrainian" is a people, whatever NER says.
-        if ent.label_ in ("GPE", "LOC", "FAC") and ent.text not in demonyms() \
+        if ent.label_ in PLACE_ENTS and ent.text not in demonyms() \
                 and not any(t.i - offset in covered for t in ent):
             places.append(Place(ent.text, ent.text, "ner", None, None, 0, ent.start - offset, ent.end - offset))
     return sorted(places, key=lambda p: p.start)
