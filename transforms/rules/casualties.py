@@ -90,6 +90,7 @@ class Link:
     anchor: Token   # the token that holds the quantity's place in the clause
     key: Token | None = None   # names the figure in its id when its first token names a part of it (a sum)
     hedge: str | None = None   # the construction's own: "four children were among the dead" is at least four
+    clause: Token | None = None   # the verb the construction hangs the quantity on, when not the trigger ("were among")
 
 
 @lru_cache(maxsize=1)
@@ -192,7 +193,7 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
     counted = ({t.i for link in links for t in link.quantity.tokens}
                | {link.victim.i for link in links if link.victim is not None}
                | _source_words(sent, facts.attribution))   # the speaker is no victim, however it is parsed
-    links += _implicit_singles(sent, counted, published)
+    links = _died_of_their_wounds(links + _implicit_singles(sent, counted, published, found))
     context = _SentenceContext(sent, facts)
     figures = [f for link in _sum_coordinated(links) if (f := context.figure(link)) is not None]
     figures += _none_reported(sent, context, {f.trigger_text for f in figures})
@@ -334,7 +335,8 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | 
     trigger = _stranded_object_verb(anchor, match["trigger"])
     if _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
         return None
-    return Link(q, trigger, None if trigger == victim else victim, anchor, hedge=match.rule.hedge)
+    return Link(q, trigger, None if trigger == victim else victim, anchor, hedge=match.rule.hedge,
+                clause=match.get("verb"))
 
 
 def _anchor(q: Quantity) -> tuple[Token, Token | None]:
@@ -447,6 +449,7 @@ PREDICATES: dict[str, Callable[[Token], bool]] = {
     "completed_verb": lambda v: (_lemma(v) in _role("intransitive") | _role("copula") | _role("becoming")
                                  or _passive(v)),
     "passive": lambda v: _passive(v),
+    "right_after_head": lambda t: t.head.i == t.i - 1,
     "no_subject": lambda v: not any(c.dep_ in SUBJECT_DEPS for c in v.children),
     "no_object": lambda v: not any(c.dep_ == "dobj" for c in v.children),
     "linking": lambda v: _lemma(v) in _role("linking"),
@@ -618,66 +621,34 @@ def _purpose(trigger: Token) -> bool:
             and trigger.head.lemma_.lower() not in _role("infinitive_fact"))
 
 
-def _implicit_singles(sent: Span, counted: set[int], published: date | None) -> list[Link]:
+def _implicit_singles(sent: Span, counted: set[int], published: date | None,
+                      found: dict[int, list[Match]]) -> list[Link]:
     """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..."
-    one each."""
+    one each: a person the patterns put in the quantity slot, with no number."""
     out: list[Link] = []
     # (person, category): "was abducted and killed" is one captured and one killed
     seen: set[tuple[int, str | None]] = set()
-    for trigger in sent:
-        if not category_of(trigger) or _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
+    firsts: dict[tuple[int, int], Match] = {}
+    for matches in found.values():
+        for match in matches:
+            firsts.setdefault((match["quantity"].i, match["trigger"].i), match)
+    for (_, _), match in sorted(firsts.items()):
+        trigger, slot = match["trigger"], match["quantity"]
+        if (not match.rule.one_victim or trigger == slot or _hypothetical(trigger) or _negated(trigger)
+                or _not_war(trigger, published)):
             continue
-        verb = _completed_verb(trigger) or trigger
-        # Whom one kills or arrests is a person: "killed a lecturer"; so is whom one "shot dead", "stabbed to death".
+        verb = match.get("verb") or trigger
         takes_people = (_lemma(trigger) in _role("person_object")
                         or verb != trigger and category_of(trigger) == "killed")
-        part = "at least" if _among_the_harmed(trigger) is not None else None   # "a child was among the wounded"
-        for slot in _victim_slots(trigger):
-            for member in _conjuncts(slot):
-                key = (member.i, category_of(trigger))
-                harmed = any(m == member.i for m, _ in seen)   # "was injured and evacuated": to care, not displaced
-                if member.i not in counted and key not in seen and not (key[1] == "displaced" and harmed) and (
-                        _single_person(member) or takes_people and _single_noun(member, {trigger.i, verb.i})):
-                    seen.add(key)
-                    out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member, hedge=part))
+        for member in _conjuncts(slot):
+            key = (member.i, category_of(trigger))
+            harmed = any(m == member.i for m, _ in seen)   # "was injured and evacuated": to care, not displaced
+            if member.i not in counted and key not in seen and not (key[1] == "displaced" and harmed) and (
+                    _single_person(member) or takes_people and _single_noun(member, {trigger.i, verb.i})):
+                seen.add(key)
+                out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member, hedge=match.rule.hedge,
+                                clause=match.get("verb")))
     return out
-
-
-def _victim_slots(trigger: Token) -> list[Token]:
-    """The words that can name a trigger's victims: its object or subject, "the killing of X", companions "with his
-    son"."""
-    if (copula := _among_the_harmed(trigger)) is not None:
-        return _arguments(copula, SUBJECT_DEPS | {"attr"})
-    verb = _completed_verb(trigger)
-    if verb is None:
-        return _of_objects(trigger) if trigger.pos_ == "NOUN" else []
-    if (shifted := _shifted_object(trigger)) is not None:
-        return [shifted]
-    if verb.pos_ == "NOUN":      # "the hacking to death of a professor": the victim hangs on the noun phrase
-        return _of_objects(trigger) or _of_objects(verb)
-    if verb.dep_ == "acl" and verb.tag_ == "VBN" and verb == trigger:
-        slots = [verb.head]      # "and a devotee injured": the participle on its noun
-    elif _passive(verb):
-        slots = _arguments(verb, {"nsubjpass"}) or _arguments(verb, {"nsubj"})
-    elif _lemma(verb) in _role("intransitive") or verb != trigger:
-        slots = _arguments(verb, {"dobj"}) or _arguments(verb, SUBJECT_DEPS)   # "shot dead the chief", "he lay dead"
-    else:
-        slots = _arguments(verb, {"dobj"})
-    verbs = {verb.i, verb.head.i} if verb.dep_ == "conj" else {verb.i}
-    companions = [o for p in verb.doc[verb.left_edge.i:verb.right_edge.i + 1]
-                  if p.dep_ == "prep" and (v := _companion_verb(p)) is not None and v.i in verbs
-                  for o in p.children if o.dep_ == "pobj"]
-    return slots + companions
-
-
-def _among_the_harmed(trigger: Token) -> Token | None:
-    """ "a child was among the wounded", "among those killed was a journalist": the copula whose subject the harm
-    word counts in (the patterns among-the-harmed and among-those-harmed, for one person)."""
-    phrase = trigger.head if trigger.dep_ in ("acl", "relcl", "amod") else trigger
-    among = phrase.head
-    if phrase.dep_ != "pobj" or among.lower_ != "among" or _lemma(among.head) not in _role("copula"):
-        return None
-    return among.head
 
 
 def _completed_verb(trigger: Token) -> Token | None:
@@ -707,15 +678,6 @@ def _shifted_object(trigger: Token) -> Token | None:
             and (before.lower_, _lemma(trigger)) in _resultatives()):
         return noun                                     # "stabbed to death X"
     return None
-
-
-def _arguments(verb: Token, deps: set[str]) -> list[Token]:
-    """The verb's own arguments, else those of the verb it shares them with ("was shot and killed")."""
-    own = [c for c in verb.children if c.dep_ in deps]
-    # "a clerk was killed and one injured": a verb with a subject of its own shares none
-    if own or not PREDICATES["no_subject"](verb) or verb.dep_ not in SHARED_SUBJECT_DEPS or verb.head == verb:
-        return own
-    return _arguments(verb.head, deps)
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -807,6 +769,25 @@ def _what_befell_them_next(links: list[Link], published: date | None) -> list[Li
     return out
 
 
+def _died_of_their_wounds(links: list[Link]) -> list[Link]:
+    """ "were wounded and later died", "left him seriously wounded ... where he died": the wounded who died count
+    among the dead only, each person once."""
+    dead = {_person_of(link, links) for link in links if category_of(link.trigger) == "killed"}
+    return [link for link in links if category_of(link.trigger) != "injured" or _person_of(link, links) not in dead]
+
+
+def _person_of(link: Link, links: list[Link]) -> int:
+    """Who the link counts, by the token naming them; "he" is the one person named before it in the sentence
+    (of its gender, when that is a pronoun too)."""
+    anchor = link.anchor
+    gender = anchor.morph.get("Gender", [])
+    if anchor.pos_ != "PRON" or not gender or anchor.morph.get("Number", []) != ["Sing"]:
+        return anchor.i
+    earlier = [other.anchor for other in links if other.quantity.low == other.quantity.high == 1
+               and other.anchor.i < anchor.i and other.anchor.morph.get("Gender", []) in ([], gender)]
+    return max(earlier, key=lambda t: t.i).i if earlier else anchor.i
+
+
 def _bare_after(conjunction: Token, verb: Token) -> bool:
     """Nothing but auxiliaries and adverbs ("and later died", "and were then killed") between the conjunction and
     the verb, and no subject or object of its own: "and several wounded", "and a third wounded" count others."""
@@ -852,8 +833,8 @@ def _coordinated_argument(link: Link) -> bool:
         slot = slot.head
     if slot.dep_ == "pobj" and (verb := _companion_verb(slot.head)) is not None:
         return verb == link.trigger or _companion_trigger(verb) == link.trigger
-    if (copula := _among_the_harmed(link.trigger)) is not None:
-        return slot.head == copula and slot.dep_ in SUBJECT_DEPS | {"attr"}   # "a soldier and two guards were among"
+    if link.clause is not None and slot.head == link.clause and slot.dep_ in SUBJECT_DEPS | {"attr"}:
+        return True     # "a soldier and two guards were among those killed"
     return slot.dep_ in SUBJECT_DEPS | {"dobj"} and _argument_of(slot, link.trigger)
 
 

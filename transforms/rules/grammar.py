@@ -29,7 +29,7 @@ from spacy.vocab import Vocab
 PATTERN_DIR = files(__package__) / "patterns"
 ATTRS = {"dep": "dep_", "pos": "pos_", "tag": "tag_", "lemma": "lemma_", "lower": "lower_", "ent": "ent_type_"}
 NODE_KEYS = set(ATTRS) | {"rel", "is", "not"}
-RULE_KEYS = {"name", "nodes", "roles", "example", "expect", "why", "hedge"}
+RULE_KEYS = {"name", "nodes", "roles", "example", "expect", "why", "hedge", "one_victim"}
 SET_OPERATORS = ("IN", "NOT_IN")
 # spaCy's relation operators (">" child, "<" head, ">>" descendant, "." right after, ...), as its DependencyMatcher
 # resolves them: (doc, token index) -> the related tokens.
@@ -62,6 +62,9 @@ class Rule:
     expect: tuple[dict, ...]
     order: int
     hedge: str | None = None   # what the match says of its count: "at least" for a part of the harmed
+    # whether a person in the quantity slot with no number is one victim ("a woman was wounded"); not in a
+    # part of a count already counted ("including a girl")
+    one_victim: bool = True
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,10 @@ def _rule(path: Traversable, order: int, raw: dict, predicates: set[str]) -> Rul
     if set(roles.values()) - seen:
         raise GrammarError(f"{where}: roles name no node: {sorted(set(roles.values()) - seen)}")
     expect = raw["expect"] if isinstance(raw["expect"], list) else [raw["expect"]]
-    return Rule(raw["name"], tuple(nodes), roles, raw["example"], tuple(expect), order, raw.get("hedge"))
+    if not isinstance(raw.get("one_victim", True), bool):
+        raise GrammarError(f"{where}: one_victim is true or false, not {raw['one_victim']!r}")
+    return Rule(raw["name"], tuple(nodes), roles, raw["example"], tuple(expect), order, raw.get("hedge"),
+                raw.get("one_victim", True))
 
 
 def _node(where: str, raw) -> tuple[str, dict]:
