@@ -229,7 +229,7 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
             continue
         j = _number_end(tokens, i)
         first = tokens[i:j]
-        value = None if _named_measure(first) else parse_number([t.text for t in first])
+        value = None if _named_measure(first) or _no_count(tokens, i, j) else parse_number([t.text for t in first])
         if value is None:
             i = j
             continue
@@ -237,6 +237,9 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
         if j + 1 < len(tokens) and tokens[j].lower_ in _role("range_joiner") and _numeric(tokens[j + 1]):
             k = _number_end(tokens, j + 1)
             second = parse_number([t.text for t in tokens[j + 1:k]])
+            scales = [t.text for t in tokens[j + 1:k] if t.lower_ in SCALES]
+            if scales and not any(t.lower_ in SCALES for t in first):
+                value = parse_number([t.text for t in first] + scales[-1:])   # "40-50 thousand": both thousands
             if second is not None and second > value and (tokens[j].lower_ != "and" or _before(tokens, i, "between")):
                 # the parser may take "between" for a preposition and the counted noun for its object
                 between = (tokens[i - 1],) if _before(tokens, i, "between") else ()
@@ -255,7 +258,7 @@ def _number_end(tokens: list[Token], i: int) -> int:
     """Where the run of number words starting at i ends: "1.5 million", "two hundred and ten", "Forty - nine"."""
     j = i + (2 if _a_dozen(tokens, i) else 1)
     while j < len(tokens):
-        if _numeric(tokens[j], first=False) and _continues(tokens[j - 1], tokens[j]):
+        if _numeric(tokens[j], first=False) and _continues(tokens[j - 1], tokens[j]) and not _compound(tokens, j):
             j += 1
         elif (tokens[j].lower_ == "and" and j + 1 < len(tokens) and tokens[j - 1].lower_ in SCALES
               and _numeric(tokens[j + 1], first=False)):
@@ -265,6 +268,20 @@ def _number_end(tokens: list[Token], i: int) -> int:
         else:
             break
     return j
+
+
+def _no_count(tokens: list[Token], i: int, j: int) -> bool:
+    """A number that counts no one: a time or a measure with decimals and no scale ("21.51", the live blog's
+    timestamp; "1.5 million" counts), or the number of a compound modifier ("a three-star general", "a
+    two-time champion", "a 26-member body", "two-thirds of")."""
+    decimal = any(re.fullmatch(r"\d+[.:]\d+", t.text) for t in tokens[i:j])
+    return decimal and not any(t.lower_ in SCALES for t in tokens[i:j]) or _compound(tokens, j - 1)
+
+
+def _compound(tokens: list[Token], j: int) -> bool:
+    """tokens[j] is a number joined by a hyphen to a word that is no number: "three-star", "two-thirds"."""
+    return (j + 2 < len(tokens) and tokens[j + 1].text == "-" and tokens[j + 1].i == tokens[j].i + 1
+            and not tokens[j + 2].like_num and not _hyphen_split(tokens, j + 2))
 
 
 def _continues(prev: Token, tok: Token) -> bool:
