@@ -90,7 +90,7 @@ class Link:
     anchor: Token   # the token that holds the quantity's place in the clause
     key: Token | None = None   # names the figure in its id when its first token names a part of it (a sum)
     hedge: str | None = None   # the construction's own: "four children were among the dead" is at least four
-    clause: Token | None = None   # the verb the construction hangs the quantity on, when not the trigger ("were among")
+    verb: Token | None = None   # the rule's `verb` node: the verb the quantity hangs on ("were among the dead")
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +193,7 @@ def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | N
     counted = ({t.i for link in links for t in link.quantity.tokens}
                | {link.victim.i for link in links if link.victim is not None}
                | _source_words(sent, facts.attribution))   # the speaker is no victim, however it is parsed
-    links = _died_of_their_wounds(links + _implicit_singles(sent, counted, published, found))
+    links = _died_of_their_wounds(links + _implicit_singles(counted, published, found))
     context = _SentenceContext(sent, facts)
     figures = [f for link in _sum_coordinated(links) if (f := context.figure(link)) is not None]
     figures += _none_reported(sent, context, {f.trigger_text for f in figures})
@@ -239,7 +239,8 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
             second = parse_number([t.text for t in tokens[j + 1:k]])
             scales = [t.text for t in tokens[j + 1:k] if t.lower_ in SCALES]
             if scales and not any(t.lower_ in SCALES for t in first):
-                value = parse_number([t.text for t in first] + scales[-1:])   # "40-50 thousand": both thousands
+                # "40-50 thousand": both are thousands
+                value = parse_number([t.text for t in first] + scales[-1:]) or value
             if second is not None and second > value and (tokens[j].lower_ != "and" or _before(tokens, i, "between")):
                 # the parser may take "between" for a preposition and the counted noun for its object
                 between = (tokens[i - 1],) if _before(tokens, i, "between") else ()
@@ -353,7 +354,7 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | 
     if _hypothetical(trigger) or _negated(trigger) or _not_war(trigger, published):
         return None
     return Link(q, trigger, None if trigger == victim else victim, anchor, hedge=match.rule.hedge,
-                clause=match.get("verb"))
+                verb=match.get("verb"))
 
 
 def _anchor(q: Quantity) -> tuple[Token, Token | None]:
@@ -638,8 +639,7 @@ def _purpose(trigger: Token) -> bool:
             and trigger.head.lemma_.lower() not in _role("infinitive_fact"))
 
 
-def _implicit_singles(sent: Span, counted: set[int], published: date | None,
-                      found: dict[int, list[Match]]) -> list[Link]:
+def _implicit_singles(counted: set[int], published: date | None, found: dict[int, list[Match]]) -> list[Link]:
     """ "shot dead the village chief" = killed 1; "a woman was wounded" = injured 1; "killing him, his son and ..."
     one each: a person the patterns put in the quantity slot, with no number."""
     out: list[Link] = []
@@ -649,10 +649,11 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None,
     for matches in found.values():
         for match in matches:
             firsts.setdefault((match["quantity"].i, match["trigger"].i), match)
-    for (_, _), match in sorted(firsts.items()):
+    for _, match in sorted(firsts.items()):
         trigger, slot = match["trigger"], match["quantity"]
-        if (not match.rule.one_victim or trigger == slot or _hypothetical(trigger) or _negated(trigger)
-                or _not_war(trigger, published)):
+        # an apposition names the one its head names: "the hostage, a British aid worker,"
+        if (not match.rule.one_victim or trigger == slot or slot.dep_ == "appos" or _hypothetical(trigger)
+                or _negated(trigger) or _not_war(trigger, published)):
             continue
         verb = match.get("verb") or trigger
         takes_people = (_lemma(trigger) in _role("person_object")
@@ -664,7 +665,7 @@ def _implicit_singles(sent: Span, counted: set[int], published: date | None,
                     _single_person(member) or takes_people and _single_noun(member, {trigger.i, verb.i})):
                 seen.add(key)
                 out.append(Link(Quantity((member,), 1, 1, None), trigger, member, member, hedge=match.rule.hedge,
-                                clause=match.get("verb")))
+                                verb=match.get("verb")))
     return out
 
 
@@ -794,14 +795,15 @@ def _died_of_their_wounds(links: list[Link]) -> list[Link]:
 
 
 def _person_of(link: Link, links: list[Link]) -> int:
-    """Who the link counts, by the token naming them; "he" is the one person named before it in the sentence
-    (of its gender, when that is a pronoun too)."""
+    """Who the link counts, by the token naming them; "he" after "him" is the same one: the nearest single victim
+    before it named by a pronoun of its gender ("a woman was wounded and he died" are two)."""
     anchor = link.anchor
     gender = anchor.morph.get("Gender", [])
     if anchor.pos_ != "PRON" or not gender or anchor.morph.get("Number", []) != ["Sing"]:
         return anchor.i
     earlier = [other.anchor for other in links if other.quantity.low == other.quantity.high == 1
-               and other.anchor.i < anchor.i and other.anchor.morph.get("Gender", []) in ([], gender)]
+               and other.anchor.i < anchor.i and other.anchor.pos_ == "PRON"
+               and other.anchor.morph.get("Gender", []) == gender]
     return max(earlier, key=lambda t: t.i).i if earlier else anchor.i
 
 
@@ -850,7 +852,7 @@ def _coordinated_argument(link: Link) -> bool:
         slot = slot.head
     if slot.dep_ == "pobj" and (verb := _companion_verb(slot.head)) is not None:
         return verb == link.trigger or _companion_trigger(verb) == link.trigger
-    if link.clause is not None and slot.head == link.clause and slot.dep_ in SUBJECT_DEPS | {"attr"}:
+    if link.verb is not None and slot.head == link.verb and slot.dep_ in SUBJECT_DEPS | {"attr"}:
         return True     # "a soldier and two guards were among those killed"
     return slot.dep_ in SUBJECT_DEPS | {"dobj"} and _argument_of(slot, link.trigger)
 
