@@ -107,9 +107,10 @@ def _phrasals() -> dict[str, list[tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
-def _resultatives() -> dict[tuple[str, ...], str]:
-    """ "to death" -> ("to", "death"): a preposition and its object that complete a verb."""
-    return {tuple(row["phrase"].split()): row["category"] for row in vocab.rows("resultatives")}
+def _resultatives() -> dict[tuple[str, ...], dict[str, str]]:
+    """ "to death" -> ("to", "death"): a preposition and its object that complete a verb, with what the object
+    may or must carry (an article; a modifier of a role)."""
+    return {tuple(row["phrase"].split()): row for row in vocab.rows("resultatives")}
 
 
 _role = partial(vocab.words, "word_roles")
@@ -173,12 +174,14 @@ def _phrasal_category(tok: Token, lemma: str) -> str | None:
 def _resultative_category(tok: Token, lemma: str) -> str | None:
     """ "taken into custody": the object of a preposition that completes a verb; "sentenced to death" is no killing
     yet."""
-    if tok.dep_ != "pobj" or any(c.dep_ == "det" for c in tok.children) or _lemma(tok.head.head) in _role("sentence"):
+    row = _resultatives().get((tok.head.lower_, lemma))
+    if row is None or tok.dep_ != "pobj" or _lemma(tok.head.head) in _role("sentence"):
         return None
-    if lemma == "condition" and not (tok.lower_ == "condition" and any(
-            c.lower_ in _role("condition_grade") for c in tok.children)):
+    if not row["article"] and any(c.dep_ == "det" for c in tok.children):
+        return None     # "fought to the death"
+    if row["modifier_role"] and not any(c.lower_ in _role(row["modifier_role"]) for c in tok.children):
         return None     # "in critical condition" is a patient's; "held in appalling conditions" is no harm
-    return _resultatives().get((tok.head.lower_, lemma))
+    return row["category"]
 
 
 def extract_figures(sent: Span, published: date | None, facts: SentenceFacts | None = None) -> list[Figure]:
@@ -470,6 +473,7 @@ PREDICATES: dict[str, Callable[[Token], bool]] = {
     "right_after_head": lambda t: t.head.i == t.i - 1,
     "no_subject": lambda v: not any(c.dep_ in SUBJECT_DEPS for c in v.children),
     "no_object": lambda v: not any(c.dep_ == "dobj" for c in v.children),
+    "determined": lambda t: _has_det(t),
     "linking": lambda v: _lemma(v) in _role("linking"),
     "leaves_harmed": _leaves_object_harmed,
     "resultative": lambda t: _resultative_category(t, _lemma(t)) is not None,
@@ -572,10 +576,11 @@ def _natural_cause(trigger: Token) -> bool:
 
 
 def _on_charges(trigger: Token) -> bool:
-    """ "arrested on drug charges", "detained for corruption", "on suspicion of fraud"."""
-    heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+    """ "arrested on drug charges", "detained for corruption", "on suspicion of fraud", "arrested and charged 12
+    men with fraud"."""
+    heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass", "conj")]
     return any(t.lower_ in _non_war("charge") for h in heads for p in h.children
-               if p.dep_ == "prep" and p.lower_ in ("on", "for", "over") for t in p.subtree)
+               if p.dep_ == "prep" and p.lower_ in ("on", "for", "over", "with") for t in p.subtree)
 
 
 def _clause_words(trigger: Token) -> list[Token]:
