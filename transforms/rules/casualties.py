@@ -346,8 +346,12 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | 
     found: the sentence's pattern matches by the token in their quantity slot.
     """
     anchor, victim = _anchor(q)
-    if victim is not None and victim.lemma_.lower() in _non_victims() or _subset(anchor):
+    # "12 were injured, two of them seriously": a part told before; "and one of them later died" a figure of its own
+    subset = _subset(anchor) and not (anchor.dep_ in SUBJECT_DEPS and category_of(anchor.head))
+    if victim is not None and victim.lemma_.lower() in _non_victims() or subset:
         return None
+    if _subset(anchor):
+        victim = None   # "one of them": the whole's noun names them (_inherit_victims)
     if victim is None and len(q.tokens) == 1 and re.fullmatch(r"(1[89]|20)\d\d", q.tokens[0].text):
         return None     # "from 1932 to 1933": a year the date rules did not catch, no count
     match = _match_for(anchor, found)
@@ -710,10 +714,10 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 def _single_person(tok: Token) -> bool:
     if tok.lower_ in _role("single_pronoun"):
-        return True
+        return tok.lower_ != "another" or not _elides_a_thing(tok)
     if (tok.ent_type_ == "ORDINAL" and tok.dep_ in SUBJECT_DEPS | {"dobj"} and not _of_objects(tok)
             and any(c.dep_ == "det" and c.lower_ in ("a", "another") for c in tok.children)):
-        return True     # "killed two insurgents and wounded a third": one more of them; not "a third of them"
+        return not _elides_a_thing(tok)     # "killed two insurgents and wounded a third": one more of them
     if any(c.dep_ == "nummod" for c in tok.children):
         return False
     if _named_person(tok) or any(c.dep_ == "appos" and _named_person(c) for c in tok.children):
@@ -730,6 +734,13 @@ def _single_person(tok: Token) -> bool:
                         for c in tok.children)
         return tok.ent_type_ == "PERSON" or described or (tok.lemma_.lower() in _persons() and _singular_det(tok))
     return tok.tag_ == "NN" and tok.lemma_.lower() in _persons() and (_singular_det(tok) or not _has_det(tok))
+
+
+def _elides_a_thing(tok: Token) -> bool:
+    """ "destroyed two tanks and captured a third", "one tank was destroyed and another captured": the noun left
+    out is the one before it, a thing."""
+    before = [t for t in tok.sent[:tok.i - tok.sent.start] if t.pos_ == "NOUN"]
+    return bool(before) and before[-1].lemma_.lower() in _non_victims()
 
 
 def _single_noun(tok: Token, verbs: set[int]) -> bool:
