@@ -227,6 +227,10 @@ def find_quantities(sent: Span, dates: list[DateMention] | None = None) -> list[
             out.append(Quantity((tokens[i],), 2, 2, None))     # "Both men were detained"
             i += 1
             continue
+        if tokens[i].lower_ == "half" and _a_dozen(tokens, i + 1) and tokens[i + 2].lower_ == "dozen":
+            out.append(Quantity(tuple(tokens[i:i + 3]), 6, 6, None))     # "half a dozen soldiers"
+            i += 3
+            continue
         if not _numeric(tokens[i]) and not _a_dozen(tokens, i):
             i += 1
             continue
@@ -311,7 +315,7 @@ def _numeric(tok: Token, first: bool = True) -> bool:
 
 def _a_dozen(tokens: list[Token], i: int) -> bool:
     return (i + 1 < len(tokens) and tokens[i].lower_ in ("a", "one")
-            and tokens[i + 1].lower_ in ("dozen", "couple", "score"))
+            and tokens[i + 1].lower_ in ("dozen", "couple", "score", "pair"))
 
 
 def _match_words(tokens: list[Token], i: int, phrases) -> tuple | None:
@@ -625,7 +629,10 @@ def _hypothetical(trigger: Token) -> bool:
         return True
     verb, via = trigger, None
     for _ in range(3):
-        if any(c.dep_ == "aux" and c.lower_ in _role("hypothetical_aux") for c in verb.children):
+        auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+        # "may have been killed", "must have died": an estimate of what happened, not a hypothesis
+        if any(a in _role("hypothetical_aux") for a in auxes) and not (
+                "have" in auxes and any(a in _role("estimate_aux") for a in auxes)):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
             return True
@@ -755,6 +762,8 @@ def _single_noun(tok: Token, verbs: set[int]) -> bool:
         name = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN") + " " + tok.text
         return tok.ent_type_ not in NON_PERSON_ENTS and name.strip() not in gazetteer()
     return (own and tok.tag_ == "NN" and _singular_det(tok) and tok.lemma_.lower() not in _non_victims()
+            # "put the death toll at 64": a tally of harm; "killed a tribal figure" a person
+            and not (tok.lemma_.lower() in _role("tally") and any(category_of(t) for t in tok.subtree if t != tok))
             and not any(c.dep_ == "nummod" for c in tok.children)
             and not (tok.ent_type_ == "ORDINAL" and _of_objects(tok)))   # "a third of the residents": a share
 
@@ -801,6 +810,18 @@ def _what_befell_them_next(links: list[Link], published: date | None) -> list[Li
                     and not (_hypothetical(verb) or _negated(verb) or _not_war(verb, published))):
                 out.append(Link(link.quantity, verb, link.victim, link.anchor, hedge=link.hedge))
     return out
+
+
+def _killed_or_injured(trigger: Token) -> bool:
+    """ "were killed or injured", "killed or wounded dozens": harmed, the dead not told from the wounded (the
+    guide's casualties)."""
+    pair = {"killed", "injured"}
+    if category_of(trigger) not in pair:
+        return False
+    if trigger.dep_ == "conj" and category_of(trigger.head) in pair - {category_of(trigger)}:
+        return any(c.dep_ == "cc" and c.lower_ == "or" for c in trigger.head.children)
+    return any(c.dep_ == "conj" and category_of(c) in pair - {category_of(trigger)} for c in trigger.children) and any(
+        c.dep_ == "cc" and c.lower_ == "or" for c in trigger.children)
 
 
 def _died_of_their_wounds(links: list[Link]) -> list[Link]:
@@ -978,7 +999,7 @@ class _SentenceContext:
 
     def figure(self, link: Link) -> Figure | None:
         trigger, q = link.trigger, link.quantity
-        category = category_of(trigger)
+        category = "casualties" if _killed_or_injured(trigger) else category_of(trigger)
         if category is None:
             return None
         cumulative = any(_governs(cue, trigger) for cue in self.scope_cues)
