@@ -705,3 +705,21 @@ def test_a_sum_on_an_open_ended_count_is_open_ended(language):
 def test_a_part_names_no_whole(language):
     sent = language("Five children were among the 12 dead.")[:]
     assert [(f.low, f.victims) for f in extract_figures(sent, PUBLISHED)] == [(5, "children"), (12, None)]
+
+
+# A place that says whose or from where people are, or sets the scene in time, is no place of the harm (a corpus
+# read of the figures' places, stop 20).
+@pytest.mark.parametrize("sentence, place", [
+    ("Two US citizens were killed in the Donbas region, the State Department said.", "Donbas"),
+    ("Two British fighters from Newark were captured in Mariupol.", "Mariupol"),
+    ("One of Ukraine's best-known poets was killed in a strike on Thursday.", None),
+    ("Moscow's offensive has killed at least 200 civilians this month.", None),
+    ("At least 40 journalists have been killed since Russia invaded Ukraine in February.", None),
+    ("Having failed to take Kyiv, Russian forces killed 12 civilians in the east on Sunday.", None),
+    # the scene stays
+    ("At least 200 civilians have been killed in Ukraine this month.", "Ukraine"),
+    ("Three American volunteers were captured near Kharkiv, the State Department said.", "Kharkiv"),
+    ("Four Kharkiv residents were killed in the shelling.", "Kharkiv"),
+])
+def test_the_place_of_the_harm(language, sentence, place):
+    assert [f.location_name for f in extract_figures(language(sentence)[:], PUBLISHED)] == [place]

@@ -16,6 +16,8 @@ from spacy.tokens import Span, Token
 from transforms.rules import vocab
 from transforms.rules.places import PLACE_ENTS, gazetteer
 
+# "Haidai was quoted as saying": the passive subject of these is the speaker.
+SPEAKER_AS_PASSIVE_SUBJECT = {"quote", "cite"}
 SPEECH_LEMMAS = {
     "say", "tell", "announce", "report", "claim", "confirm", "state", "add", "write",
     "post", "declare", "estimate", "accuse", "allege", "insist", "note", "acknowledge",
@@ -161,7 +163,13 @@ def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
     """The subjects of each verb of speech, in the sentence's order."""
     for tok in sent:
         if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
-            yield [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")] or _stranded_speaker(tok)
+            passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
+            if passive and tok.lemma_.lower() not in SPEAKER_AS_PASSIVE_SUBJECT:
+                # "two civilians were reported killed", "he is accused of killing": what is told, not who tells;
+                # the teller is the agent ("was confirmed by the governor")
+                yield [o for a in tok.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+            else:
+                yield [c for c in tok.children if c.dep_ == "nsubj"] or passive or _stranded_speaker(tok)
 
 
 def _stranded_speaker(verb: Token) -> list[Token]:

@@ -987,7 +987,8 @@ class _SentenceContext:
     def __init__(self, sent: Span, facts: SentenceFacts):
         self.sent = sent
         self.attribution: Attribution | None = facts.attribution
-        self.places: list[Place] = [p for p in facts.places if not self._in_attribution(p)]
+        self.places: list[Place] = [p for p in facts.places
+                                    if not self._in_attribution(p) and not _says_whose(sent[p.end - 1], p)]
         self.dates = facts.dates
         text = sent.text   # a Span joins its tokens' texts anew at every call
         self.scope_cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
@@ -1024,11 +1025,12 @@ class _SentenceContext:
     def _place_for(self, trigger: Token) -> Place | None:
         """The most specific place, nearest the trigger: a city over a country, a town named outright over the one
         a distance is measured from ("in Serhiivka, 50km south of Odesa")."""
-        if not self.places:
+        places = [p for p in self.places if not _in_background(self.sent[p.start], trigger)]
+        if not places:
             return None
         rank = {"city": 0, "admin1": 1, "ner": 2, "country": 3}
         where = trigger.i - self.sent.start
-        return min(self.places, key=lambda p: (rank.get(p.kind, 2), p.geo_precision or 1, abs(p.start - where)))
+        return min(places, key=lambda p: (rank.get(p.kind, 2), p.geo_precision or 1, abs(p.start - where)))
 
     def _date_for(self, trigger: Token) -> DateMention | None:
         days = [d for d in self.dates if d.day is not None]
@@ -1036,6 +1038,31 @@ class _SentenceContext:
             return None
         where = trigger.idx - self.sent.start_char
         return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
+
+
+def _says_whose(tok: Token, place: Place) -> bool:
+    """A place that says whose or from where people are, not where harm befell them: "two US citizens",
+    "one of Ukraine's best-known poets", "Moscow's offensive", "fighters from Newark" ("Mariupol residents" may
+    be where they were)."""
+    governor = tok.head
+    lemma = governor.lemma_.lower()
+    if tok.dep_ in ("compound", "poss", "nmod", "amod"):
+        return lemma in _role("actor_noun") or place.kind in ("country", "ner") and lemma in _persons()
+    return tok.dep_ == "pobj" and governor.lower_ == "from" and governor.head.lemma_.lower() in _persons()
+
+
+def _in_background(tok: Token, trigger: Token) -> bool:
+    """The place is named in a clause that sets the scene in time, not the trigger's: "since Russia invaded
+    Ukraine", "Having failed to take Kyiv, ..."."""
+    for clause in tok.ancestors:
+        if trigger in clause.subtree:
+            return False
+        if clause.pos_ == "VERB" and clause.dep_ in ("advcl", "pcomp") and any(
+                c.dep_ in ("mark", "aux") and c.lower_ in _role("background_mark") for c in clause.children):
+            return True
+        if clause.dep_ == "prep" and clause.lower_ in _role("background_mark") and clause.head == trigger:
+            return any(c.dep_ == "pcomp" for c in clause.children)
+    return False
 
 
 def _adds(trigger: Token, victim: Token | None) -> bool:
