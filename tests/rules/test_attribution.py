@@ -82,6 +82,20 @@ def test_a_surname_resolves_to_the_name_given_earlier(language):
     ]) == ["Oleh Synehubov", "Oleh Synehubov"]
 
 
+def test_a_surname_resolves_to_the_name_in_a_sentence_the_gate_skipped(language):
+    # the first sentence holds no casualty word: the pipeline never parses it
+    text = "Serhiy Haidai, the governor of Luhansk, said on Telegram the bridge was shelled. Mr Haidai said more."
+    speakers = Speakers(text)
+    found = read_facts(language("Two people were killed in Lysychansk, Haidai said.")[:], None, None, speakers)
+    assert found.attribution.source == "Serhiy Haidai"
+
+
+def test_a_title_before_a_surname_is_no_first_name(language):
+    speakers = Speakers("Governor Haidai spoke on Telegram.")
+    found = read_facts(language("Two people were killed, Haidai said.")[:], None, None, speakers)
+    assert found.attribution.source == "Haidai"
+
+
 def test_a_title_resolves_to_the_person_named_with_it(language):
     assert _sources(language, [
         "The regional governor, Oleh Synehubov, said the city was shelled overnight.",

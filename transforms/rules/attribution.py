@@ -7,6 +7,8 @@ with it before (``Speakers``).
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -45,6 +47,7 @@ NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 # A title's phrase stops before these: "the governor, who ...", "the office, which said".
 PHRASE_ENDS = {"relcl", "acl", "punct", "cc", "conj", "advcl"}
 _titles = partial(vocab.lemmas, "person_nouns")   # "a post by the regional governor"
+_honorifics = partial(vocab.words, "word_roles", "honorific")
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,10 @@ class Attribution:
 class Speakers:
     """The people an article has named so far, by surname and by their titles in apposition."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str = "") -> None:
+        # the whole article: a name given in a sentence the casualty gate skips ("Serhiy Haidai, the governor of
+        # Luhansk, said on Telegram ...") still names the surname said later
+        self.text = text
         self.by_surname: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
         # whom "he said" means: the person credited last, while no sentence since has named anyone else
@@ -83,6 +89,13 @@ class Speakers:
             for title in titles:
                 self.by_title[title.lemma_.lower()] = ent.text
 
+    def _named_in_text(self, surname: Token) -> str | None:
+        """The full name a one-word source has in the article's text, when it is a name (not "officials") and
+        names no place ("Kyiv said"); the NER takes many surnames for places or bodies."""
+        if surname.pos_ != "PROPN" or surname.text in gazetteer() or surname.ent_type_ == "NORP":
+            return None
+        return _full_name(self.text, surname.text)
+
     def unread(self) -> None:
         """A sentence read without the parser may have named someone else: "he" and "it" no longer mean the last
         speaker."""
@@ -106,11 +119,12 @@ class Speakers:
                 return None
             return Attribution(meant, pronoun.i - sent.start, pronoun.i + 1 - sent.start, pronoun.lower_)
         words = found.source.split()
-        if len(words) == 1 and words[0] in self.by_surname:
-            name = self.by_surname[words[0]]
-        elif words[0].lower() == "the" and len(words) <= 3 and found.head in self.by_title:
-            name = self.by_title[found.head]    # "the governor", "the regional governor"
-        else:
+        name = None
+        if len(words) == 1:
+            name = self.by_surname.get(words[0]) or self._named_in_text(sent[found.start])
+        elif words[0].lower() == "the" and len(words) <= 3:
+            name = self.by_title.get(found.head)    # "the governor", "the regional governor"
+        if name is None:
             # a full name, as learn() takes them: the NER calls some one-word firms people ("Maxar said")
             if any(e.label_ == "PERSON" and e.text == found.source and len(e) > 1 for e in sent.ents):
                 self.last = found.source
@@ -120,6 +134,14 @@ class Speakers:
             return found
         self.last = name
         return Attribution(name, found.start, found.end, found.head)
+
+
+def _full_name(text: str, surname: str) -> str | None:
+    """The first name the article writes before a surname, most often ("Serhiy Haidai" for "Haidai"); not a
+    title ("Governor Haidai", "Mr Haidai")."""
+    firsts = Counter(m.group(1) for m in re.finditer(rf"\b([A-Z][a-z'’-]+)\s+{re.escape(surname)}\b", text)
+                     if m.group(1).lower() not in _honorifics() | _titles())
+    return f"{firsts.most_common(1)[0][0]} {surname}" if firsts else None
 
 
 def find_attribution(sent: Span) -> Attribution | None:
