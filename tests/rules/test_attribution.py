@@ -90,6 +90,17 @@ def test_a_surname_resolves_to_the_name_in_a_sentence_the_gate_skipped(language)
     assert found.attribution.source == "Serhiy Haidai"
 
 
+def test_a_possessive_or_an_adverb_before_a_surname_is_no_first_name(language):
+    speakers = Speakers("Ukraine's Zelensky says the city held. Yesterday Zelensky spoke again.")
+    found = read_facts(language("Two people were killed, Zelensky said.")[:], None, None, speakers)
+    assert found.attribution.source == "Zelensky"
+
+
+def test_the_subject_reported_as_saying_is_the_source(language):
+    assert find_attribution(language("The governor was reported as saying 12 people had died.")[:]).source == (
+        "The governor")
+
+
 def test_a_title_before_a_surname_is_no_first_name(language):
     speakers = Speakers("Governor Haidai spoke on Telegram.")
     found = read_facts(language("Two people were killed, Haidai said.")[:], None, None, speakers)

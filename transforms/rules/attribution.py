@@ -2,7 +2,7 @@
 
 The source is the whole name or noun phrase ("the governor of the Donetsk region", "Ukraine's
 presidential office"), and a surname or a bare title resolves to the person the article named
-with it before (``Speakers``).
+with it before, a surname also to a first name anywhere in the article's text (``Speakers``).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 # A title's phrase stops before these: "the governor, who ...", "the office, which said".
 PHRASE_ENDS = {"relcl", "acl", "punct", "cc", "conj", "advcl"}
 _titles = partial(vocab.lemmas, "person_nouns")   # "a post by the regional governor"
-_honorifics = partial(vocab.words, "word_roles", "honorific")
+_not_first_names = partial(vocab.words, "word_roles", "not_a_first_name")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ class Attribution:
 
 
 class Speakers:
-    """The people an article has named so far, by surname and by their titles in apposition."""
+    """The people an article has named so far, by surname and by their titles in apposition, and its whole text for
+    the first names of surnames said alone."""
 
     def __init__(self, text: str = "") -> None:
         # the whole article: a name given in a sentence the casualty gate skips ("Serhiy Haidai, the governor of
@@ -139,8 +140,10 @@ class Speakers:
 def _full_name(text: str, surname: str) -> str | None:
     """The first name the article writes before a surname, most often ("Serhiy Haidai" for "Haidai"); not a
     title ("Governor Haidai", "Mr Haidai")."""
-    firsts = Counter(m.group(1) for m in re.finditer(rf"\b([A-Z][a-z'’-]+)\s+{re.escape(surname)}\b", text)
-                     if m.group(1).lower() not in _honorifics() | _titles())
+    # a capitalised word, not a possessive ("Ukraine's Zelensky")
+    before = rf"\b([A-Z][a-z-]+(?:['’][a-rt-z][a-z]*)?)\s+{re.escape(surname)}\b"
+    firsts = Counter(m.group(1) for m in re.finditer(before, text)
+                     if m.group(1).lower() not in _not_first_names() | _titles())
     return f"{firsts.most_common(1)[0][0]} {surname}" if firsts else None
 
 
@@ -186,7 +189,9 @@ def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
     for tok in sent:
         if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
             passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
-            if passive and tok.lemma_.lower() not in SPEAKER_AS_PASSIVE_SUBJECT:
+            # "the governor was reported as saying", "was quoted as saying": the subject said it
+            says = any(t.lemma_.lower() in SPEECH_LEMMAS for t in tok.subtree if t.dep_ in ("xcomp", "pcomp"))
+            if passive and tok.lemma_.lower() not in SPEAKER_AS_PASSIVE_SUBJECT and not says:
                 # "two civilians were reported killed", "he is accused of killing": what is told, not who tells;
                 # the teller is the agent ("was confirmed by the governor")
                 yield [o for a in tok.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]

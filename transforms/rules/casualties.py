@@ -287,9 +287,11 @@ def _no_count(tokens: list[Token], i: int, j: int) -> bool:
 
 
 def _compound(tokens: list[Token], j: int) -> bool:
-    """tokens[j] is a number joined by a hyphen to a word that is no number: "three-star", "two-thirds"."""
-    return (j + 2 < len(tokens) and tokens[j + 1].text == "-" and tokens[j + 1].i == tokens[j].i + 1
-            and not tokens[j + 2].like_num and not _hyphen_split(tokens, j + 2))
+    """tokens[j] is a number joined by a hyphen to a word that is no number: "three-star", "two-thirds"; not a
+    dash set off by spaces ("30 - mostly women - were injured") nor "twenty-odd", "100-plus"."""
+    return (j + 2 < len(tokens) and tokens[j + 1].text == "-" and not tokens[j].whitespace_
+            and not tokens[j + 1].whitespace_ and not tokens[j + 2].like_num
+            and tokens[j + 2].lower_ not in ("odd", "plus") and not _hyphen_split(tokens, j + 2))
 
 
 def _continues(prev: Token, tok: Token) -> bool:
@@ -481,6 +483,7 @@ PREDICATES: dict[str, Callable[[Token], bool]] = {
     "right_after_head": lambda t: t.head.i == t.i - 1,
     "no_subject": lambda v: not any(c.dep_ in SUBJECT_DEPS for c in v.children),
     "no_object": lambda v: not any(c.dep_ == "dobj" for c in v.children),
+    "intransitive": lambda v: _lemma(v) in _role("intransitive"),
     "determined": lambda t: _has_det(t),
     "linking": lambda v: _lemma(v) in _role("linking"),
     "leaves_harmed": _leaves_object_harmed,
@@ -630,9 +633,10 @@ def _hypothetical(trigger: Token) -> bool:
     verb, via = trigger, None
     for _ in range(3):
         auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
-        # "may have been killed", "must have died": an estimate of what happened, not a hypothesis
+        # "may have been killed", "must have died": an estimate of what happened, not a hypothesis; but "had they
+        # stayed, 300 might have been killed", "without the warning"
         if any(a in _role("hypothetical_aux") for a in auxes) and not (
-                "have" in auxes and any(a in _role("estimate_aux") for a in auxes)):
+                "have" in auxes and any(a in _role("estimate_aux") for a in auxes) and not _conditional(trigger)):
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
             return True
@@ -643,6 +647,12 @@ def _hypothetical(trigger: Token) -> bool:
             break
         verb, via = verb.head, verb.dep_
     return False
+
+
+def _conditional(trigger: Token) -> bool:
+    """The sentence makes its clause a condition: "if", "unless", "without", "otherwise", a fronted "Had"."""
+    sent = trigger.sent
+    return sent[0].lower_ == "had" or any(t.lower_ in _role("condition_word") for t in sent)
 
 
 def _purpose(trigger: Token) -> bool:
@@ -686,8 +696,8 @@ def _implicit_singles(counted: set[int], published: date | None, found: dict[int
 
 
 def _completed_verb(trigger: Token) -> Token | None:
-    """The verb whose arguments a trigger's victims are: itself, or the verb it completes ("shot dead", "stabbed to
-    death")."""
+    """The verb whose clause a trigger's guards read (past wars, past years): itself, or the verb it completes
+    ("shot dead", "stabbed to death")."""
     if trigger.pos_ == "VERB":
         return trigger
     if trigger.pos_ == "ADJ" and (trigger.dep_ in COMPLEMENT_DEPS | {"attr"}
@@ -746,8 +756,8 @@ def _single_person(tok: Token) -> bool:
 def _elides_a_thing(tok: Token) -> bool:
     """ "destroyed two tanks and captured a third", "one tank was destroyed and another captured": the noun left
     out is the one before it, a thing."""
-    before = [t for t in tok.sent[:tok.i - tok.sent.start] if t.pos_ == "NOUN"]
-    return bool(before) and before[-1].lemma_.lower() in _non_victims()
+    before = [t for t in tok.sent[:tok.i - tok.sent.start] if t.pos_ in ("NOUN", "NUM")]
+    return bool(before) and before[-1].pos_ == "NOUN" and before[-1].lemma_.lower() in _non_victims()   # not "one"
 
 
 def _single_noun(tok: Token, verbs: set[int]) -> bool:
@@ -1042,27 +1052,23 @@ class _SentenceContext:
 
 def _says_whose(tok: Token, place: Place) -> bool:
     """A place that says whose or from where people are, not where harm befell them: "two US citizens",
-    "one of Ukraine's best-known poets", "Moscow's offensive", "fighters from Newark" ("Mariupol residents" may
+    "one of Ukraine's best-known poets", "Moscow's offensive", "mercenaries from Poland" ("Mariupol residents" may
     be where they were)."""
     governor = tok.head
     lemma = governor.lemma_.lower()
     if tok.dep_ in ("compound", "poss", "nmod", "amod"):
         return lemma in _role("actor_noun") or place.kind in ("country", "ner") and lemma in _persons()
-    return tok.dep_ == "pobj" and governor.lower_ == "from" and governor.head.lemma_.lower() in _persons()
+    return (tok.dep_ == "pobj" and governor.lower_ == "from" and governor.head.lemma_.lower() in _persons()
+            and place.kind in ("country", "ner"))    # "civilians from Mariupol" may be those evacuated from it
 
 
 def _in_background(tok: Token, trigger: Token) -> bool:
-    """The place is named in a clause that sets the scene in time, not the trigger's: "since Russia invaded
-    Ukraine", "Having failed to take Kyiv, ..."."""
-    for clause in tok.ancestors:
-        if trigger in clause.subtree:
-            return False
-        if clause.pos_ == "VERB" and clause.dep_ in ("advcl", "pcomp") and any(
-                c.dep_ in ("mark", "aux") and c.lower_ in _role("background_mark") for c in clause.children):
-            return True
-        if clause.dep_ == "prep" and clause.lower_ in _role("background_mark") and clause.head == trigger:
-            return any(c.dep_ == "pcomp" for c in clause.children)
-    return False
+    """The place is an actor or target of a clause that sets the scene in time, not the trigger's: "since Russia
+    invaded Ukraine"; not its scene ("since fighting began in Mariupol")."""
+    clause = tok.head
+    return (tok.dep_ in ("nsubj", "dobj") and clause.pos_ == "VERB" and clause.dep_ in ("advcl", "pcomp")
+            and trigger not in clause.subtree
+            and any(c.dep_ == "mark" and c.lower_ in _role("background_mark") for c in clause.children))
 
 
 def _adds(trigger: Token, victim: Token | None) -> bool:

@@ -59,7 +59,8 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
-    speakers = {a: Speakers(f"{m['title']}\n{m['body']}") for a, m in meta.items()}
+    speakers: dict[str, Speakers] = defaultdict(Speakers, {a: Speakers(f"{m['title']}\n{m['body']}")
+                                                           for a, m in meta.items()})
     towns: dict[str, dict[int, Place]] = defaultdict(dict)  # the towns each article has named so far
     for article_id, index, doc in _parsed(model, sentences, failed):
         if doc is None:
