@@ -66,6 +66,7 @@ class Speakers:
         # the whole article: a name given in a sentence the casualty gate skips ("Serhiy Haidai, the governor of
         # Luhansk, said on Telegram ...") still names the surname said later
         self.text = text
+        self._first_names: dict[str, str | None] = {}   # surname -> its full name in the text, looked up once
         self.by_surname: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
         # whom "he said" means: the person credited last, while no sentence since has named anyone else
@@ -95,7 +96,9 @@ class Speakers:
         names no place ("Kyiv said"); the NER takes many surnames for places or bodies."""
         if surname.pos_ != "PROPN" or surname.text in gazetteer() or surname.ent_type_ == "NORP":
             return None
-        return _full_name(self.text, surname.text)
+        if surname.text not in self._first_names:
+            self._first_names[surname.text] = _full_name(self.text, surname.text)
+        return self._first_names[surname.text]
 
     def unread(self) -> None:
         """A sentence read without the parser may have named someone else: "he" and "it" no longer mean the last
@@ -142,8 +145,8 @@ def _full_name(text: str, surname: str) -> str | None:
     title ("Governor Haidai", "Mr Haidai")."""
     # a capitalised word, not a possessive ("Ukraine's Zelensky")
     before = rf"\b([A-Z][a-z-]+(?:['’][a-rt-z][a-z]*)?)\s+{re.escape(surname)}\b"
-    firsts = Counter(m.group(1) for m in re.finditer(before, text)
-                     if m.group(1).lower() not in _not_first_names() | _titles())
+    refused = _not_first_names() | _titles()
+    firsts = Counter(m.group(1) for m in re.finditer(before, text) if m.group(1).lower() not in refused)
     return f"{firsts.most_common(1)[0][0]} {surname}" if firsts else None
 
 

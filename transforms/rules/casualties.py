@@ -353,10 +353,11 @@ def link_quantity(q: Quantity, found: dict[int, list[Match]], published: date | 
     """
     anchor, victim = _anchor(q)
     # "12 were injured, two of them seriously": a part told before; "and one of them later died" a figure of its own
-    subset = _subset(anchor) and not (anchor.dep_ in SUBJECT_DEPS and category_of(anchor.head))
-    if victim is not None and victim.lemma_.lower() in _non_victims() or subset:
+    subset = _subset(anchor)
+    if victim is not None and victim.lemma_.lower() in _non_victims() or subset and not (
+            anchor.dep_ in SUBJECT_DEPS and category_of(anchor.head)):
         return None
-    if _subset(anchor):
+    if subset:
         victim = None   # "one of them": the whole's noun names them (_inherit_victims)
     if victim is None and len(q.tokens) == 1 and re.fullmatch(r"(1[89]|20)\d\d", q.tokens[0].text):
         return None     # "from 1932 to 1933": a year the date rules did not catch, no count
@@ -638,7 +639,7 @@ def _hypothetical(trigger: Token) -> bool:
         if any(a in _role("hypothetical_aux") for a in auxes) and not (
                 "have" in auxes and any(a in _role("estimate_aux") for a in auxes) and not _conditional(trigger)):
             return True
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in verb.children):
+        if any(c.dep_ == "mark" and c.lower_ in _role("condition_word") for c in verb.children):
             return True
         # "threatened to kill": a complement of the aim; a conjunct ("wanted ... and were killed") tells its own deed.
         if via != "conj" and verb.lemma_.lower() in _role("hypothetical_head"):

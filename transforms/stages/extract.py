@@ -54,13 +54,13 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     """
     meta = articles.set_index("article_id")[["published_date", "content_hash", "title", "body",
                                              "source_file"]].to_dict("index")
-    hints = {a: country_hint(f"{m['title']}\n{m['body']}") for a, m in meta.items()}
+    whole = {a: f"{m['title']}\n{m['body']}" for a, m in meta.items()}
+    hints = {a: country_hint(text) for a, text in whole.items()}
     failed: dict[str, Exception] = {}
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
     texts: dict[tuple[str, int], str] = {}
-    speakers: dict[str, Speakers] = defaultdict(Speakers, {a: Speakers(f"{m['title']}\n{m['body']}")
-                                                           for a, m in meta.items()})
+    speakers: dict[str, Speakers] = defaultdict(Speakers, {a: Speakers(text) for a, text in whole.items()})
     towns: dict[str, dict[int, Place]] = defaultdict(dict)  # the towns each article has named so far
     for article_id, index, doc in _parsed(model, sentences, failed):
         if doc is None:
