@@ -489,6 +489,8 @@ PREDICATES: dict[str, Callable[[Token], bool]] = {
     "linking": lambda v: _lemma(v) in _role("linking"),
     "leaves_harmed": _leaves_object_harmed,
     "resultative": lambda t: _resultative_category(t, _lemma(t)) is not None,
+    # "stabbed to death Pamo Hobobo": a complement the parser hangs on the object after it
+    "shifted": lambda t: _shifted_object(t) is not None,
     "time": lambda t: t.ent_type_ in TIME_ENTS,
     "tally": lambda t: t.lemma_.lower() in _role("tally"),
     "companion": lambda p: p.dep_ == "prep" and p.lower_ in _role("companion_prep"),
