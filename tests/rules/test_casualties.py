@@ -465,6 +465,18 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     pytest.param("About 90 people had been sheltering in the building and 30 were rescued, seven of them wounded, "
                  "from the rubble of the school in Bilohorivka.",
                  [("injured", 7, 7, None)], id="seven_of_them_wounded"),
+    pytest.param("Unidentified gunmen injured a schoolteacher in Kidal.", [("injured", 1, 1, None)],
+                 id="one_wounds_people_whatever_the_noun"),
+    pytest.param("Gunmen shot and wounded a lawmaker in Mogadishu.", [("injured", 1, 1, None)],
+                 id="shot_and_wounded_a_person"),
+    pytest.param("The blast injured his leg.", [], id="a_body_part_is_no_victim"),
+    pytest.param("Shrapnel wounded her arm and she was taken to hospital.", [("injured", 1, 1, None)],
+                 id="the_wounded_arm_is_hers"),
+    pytest.param("Three civilians suffered concussion after the strike.", [("injured", 3, 3, None)], id="concussion"),
+    pytest.param("Fewer than 10 people were injured.", [("injured", None, 10, "up to")], id="fewer_than"),
+    pytest.param("Less than 20 soldiers were wounded.", [("injured", None, 20, "up to")], id="less_than"),
+    pytest.param("No fewer than 12 people were killed.", [("killed", 12, None, "at least")], id="no_fewer_than"),
+    pytest.param("The two sides reported heavy losses.", [], id="sides_are_no_victims"),
 ])
 def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want
@@ -541,10 +553,8 @@ def test_captured_town_is_no_captive(figures):
     assert [f for f in figures(ENERHODAR, date(2022, 8, 20)) if f[0] == "captured"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="the single-victim rule takes 'the Russian-appointed head of the city' for "
-                                       "no person ('head' is no person noun, and adding it alone is not enough); "
-                                       "with 'the mayor' in its place the sentence gives its one injured")
 def test_captured_town_sentence_still_gives_its_injured(figures):
+    # one injures people: "the Russian-appointed head of the city" is one, though "head" is no person noun
     assert figures(ENERHODAR, date(2022, 8, 20)) == [("injured", 1, 1, None)]
 
 
@@ -594,10 +604,13 @@ def test_single_victims_and_reported_deaths_count(figures, sentence, want):
     ("More than 14,000 people have been killed since the war began.", "cumulative"),
     ("Four people were killed during violence in the city last month.", "event"),
     ("Two people were killed in clashes on Friday.", "event"),
+    # a period phrase on a gapped conjunct speaks for the clause it shares ("had been killed and 645 injured")
+    ("Some 80 soldiers were killed and 200 wounded over the past week.", "cumulative"),
+    ("Ukraine's prosecutor said 346 children had been killed and 645 injured since the start of the invasion.",
+     "cumulative"),
 ])
 def test_cumulative_only_for_a_running_total_over_a_period(language, sentence, scope):
-    (f,) = extract_figures(language(sentence)[:], PUBLISHED)
-    assert f.scope == scope
+    assert {f.scope for f in extract_figures(language(sentence)[:], PUBLISHED)} == {scope}
 
 
 @pytest.mark.parametrize("sentence", [

@@ -1016,7 +1016,7 @@ class _SentenceContext:
         category = "casualties" if _killed_or_injured(trigger) else category_of(trigger)
         if category is None:
             return None
-        cumulative = any(_governs(cue, trigger) for cue in self.scope_cues)
+        cumulative = any(_governs(cue, t) for cue in self.scope_cues for t in _gapped_partners(trigger))
         place = self._place_for(trigger)
         day = None if cumulative else self._date_for(trigger)
         return Figure(
@@ -1113,6 +1113,18 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
                                               token_index=-1 - f.token_index,
                                               quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
     return out
+
+
+def _gapped_partners(trigger: Token) -> list[Token]:
+    """The trigger and the conjunct verbs that share its auxiliaries ("had been killed and 645 injured since the
+    start"): one clause, so a period phrase on either speaks for both. A conjunct with auxiliaries of its own is a
+    clause of its own ("killed three on Monday and have killed 300 since February")."""
+    def gapped(verb: Token) -> bool:
+        return verb.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    partners = [trigger] + [c for c in trigger.children if gapped(c)]
+    if gapped(trigger):
+        partners.append(trigger.head)
+    return partners
 
 
 def _governs(cue: Token, trigger: Token) -> bool:
