@@ -11,7 +11,8 @@ from datetime import date
 import pytest
 
 from conftest import SAMPLE_ARTICLE
-from transforms.rules.casualties import extract_figures, with_additions
+from transforms.rules.casualties import charged_names, extract_figures, with_additions
+from transforms.rules.sentence import read_facts
 
 PUBLISHED = date(2022, 7, 3)
 
@@ -624,6 +625,10 @@ def test_cumulative_only_for_a_running_total_over_a_period(language, sentence, s
     "In 1994, 800,000 people were killed in Rwanda.",
     "The suspects could face the death penalty.",
     "A 25-year-old was detained and released on bail in 2019.",
+    # the charge in the arrest's own clause, on the arrested or under it
+    "Police in Lagos arrested 14 suspected drug dealers and seized 300 kilograms of cannabis.",
+    "The athlete was detained at a Moscow airport after customs officers found hashish oil in her luggage.",
+    "Four men were arrested for shoplifting in Mombasa.",
     # disasters, disease and accidents
     "Four people died in a car crash on the motorway.",
     "The floods left 20 people dead.",
@@ -632,6 +637,26 @@ def test_cumulative_only_for_a_running_total_over_a_period(language, sentence, s
 ])
 def test_violence_that_is_no_war_gives_no_figure(figures, sentence):
     assert figures(sentence) == []
+
+
+def test_a_charge_in_a_clause_joined_to_the_arrest_is_not_its_charge(figures):
+    assert figures("An Afghan and coalition security force detained two suspected insurgents and seized 50 kilograms "
+                   "of narcotics.") == [("captured", 2, 2, None)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("Griner was arrested at a Moscow airport in February.", []),
+    ("The State Department says Griner is wrongfully detained.", []),
+    # a capture is no police's arrest, whatever the charge; and a name the article gives with no charge is no case
+    ("Petrenko was taken prisoner near Kherson.", [("captured", 1, 1, None)]),
+    ("Russian forces detained Fedorov on Friday.", [("captured", 1, 1, None)]),
+])
+def test_an_arrest_of_one_the_article_names_with_a_charge_is_no_war(language, sentence, want):
+    article = ("Brittney Griner faces up to 10 years in prison on drug smuggling charges. Ivan Petrenko, a farmer, was "
+               "accused of smuggling fuel. Ivan Fedorov is the mayor of Melitopol.")
+    sent = language(sentence)[:]
+    found = extract_figures(sent, PUBLISHED, read_facts(sent, PUBLISHED, charged=charged_names(article)))
+    assert [(f.category, f.low, f.high, f.hedge) for f in found] == want
 
 
 @pytest.mark.parametrize("sentence, want", [

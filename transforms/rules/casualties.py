@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache, partial
@@ -591,10 +591,34 @@ def _natural_cause(trigger: Token) -> bool:
 
 def _on_charges(trigger: Token) -> bool:
     """ "arrested on drug charges", "detained for corruption", "on suspicion of fraud", "arrested and charged 12
-    men with fraud"."""
+    men with fraud", "arrested 14 drug dealers", "was detained ... after customs officials found hashish oil":
+    a charge anywhere in the arrest's own clause and the clauses under it, not in a clause joined to it ("detained
+    two insurgents and seized 50 kilograms of narcotics")."""
     heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass", "conj")]
-    return any(t.lower_ in _non_war("charge") for h in heads for p in h.children
-               if p.dep_ == "prep" and p.lower_ in ("on", "for", "over", "with") for t in p.subtree)
+    if any(t.lower_ in _non_war("charge") for h in heads for p in h.children
+           if p.dep_ == "prep" and p.lower_ in ("on", "for", "over", "with") for t in p.subtree):
+        return True
+    return any(t.lower_ in _non_war("charge") for t in _own_clause(trigger))
+
+
+def _own_clause(verb: Token) -> Iterator[Token]:
+    """The verb's subtree without its conjuncts and theirs."""
+    for child in verb.children:
+        if child.dep_ not in ("conj", "cc"):
+            yield from child.subtree
+
+
+def charged_names(text: str) -> frozenset[str]:
+    """The capitalised words of an article's sentences that name a criminal charge ("Griner ... hashish oil"): an
+    arrest of one of them, told in another sentence ("Griner was arrested at a Moscow airport"), is that case's."""
+    charge = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(_non_war("charge")))) + r")\b", re.I)
+    return frozenset(word for sentence in re.split(r"(?<=[.!?])\s+|\n", text) if charge.search(sentence)
+                     for word in re.findall(r"\b[A-Z][a-z]+\b", sentence))
+
+
+def _arrest_of_the_charged(trigger: Token, victim: Token | None, charged: frozenset[str]) -> bool:
+    """An arrest of one whom the article names with a charge; a capture, an abduction, is never one."""
+    return (victim is not None and victim.text in charged and _lemma(trigger) in _role("custody"))
 
 
 def _clause_words(trigger: Token) -> list[Token]:
@@ -1003,6 +1027,7 @@ class _SentenceContext:
         self.places: list[Place] = [p for p in facts.places
                                     if not self._in_attribution(p) and not _says_whose(sent[p.end - 1], p)]
         self.dates = facts.dates
+        self.charged = facts.charged
         text = sent.text   # a Span joins its tokens' texts anew at every call
         self.scope_cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
                            for pattern in _scope_cues() for m in pattern.finditer(text)]
@@ -1014,7 +1039,7 @@ class _SentenceContext:
     def figure(self, link: Link) -> Figure | None:
         trigger, q = link.trigger, link.quantity
         category = "casualties" if _killed_or_injured(trigger) else category_of(trigger)
-        if category is None:
+        if category is None or _arrest_of_the_charged(trigger, link.victim, self.charged):
             return None
         cumulative = any(_governs(cue, t) for cue in self.scope_cues for t in _gapped_partners(trigger))
         place = self._place_for(trigger)

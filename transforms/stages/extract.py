@@ -22,7 +22,7 @@ from transforms.reading import staging
 from transforms.reading.rows import QUARANTINE_COLUMNS, log_quarantined, quarantine_row, sha1, unexpected
 from transforms.rules import prefilter
 from transforms.rules.attribution import Speakers
-from transforms.rules.casualties import Figure, extract_figures, with_additions
+from transforms.rules.casualties import Figure, charged_names, extract_figures, with_additions
 from transforms.rules.events import Event, Mention, acled_type, extract_events, merge_mentions, place_key
 from transforms.rules.places import Place, country_hint
 from transforms.rules.sentence import read_facts
@@ -56,6 +56,7 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
                                              "source_file"]].to_dict("index")
     whole = {a: f"{m['title']}\n{m['body']}" for a, m in meta.items()}
     hints = {a: country_hint(text) for a, text in whole.items()}
+    charged = {a: charged_names(text) for a, text in whole.items()}
     failed: dict[str, Exception] = {}
     figures: dict[str, list[tuple[int, str, Figure]]] = defaultdict(list)
     mentions: dict[str, list[Mention]] = defaultdict(list)
@@ -69,7 +70,8 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
             continue                                    # no trigger word, or the article already failed
         try:
             published = _as_date(meta[article_id]["published_date"])
-            facts = read_facts(doc[:], published, hints[article_id], speakers[article_id], _one(towns[article_id]))
+            facts = read_facts(doc[:], published, hints[article_id], speakers[article_id], _one(towns[article_id]),
+                               charged[article_id])
             towns[article_id].update({p.geonameid: p for p in facts.places if p.kind == "city" and p.geonameid})
             texts[(article_id, index)] = doc.text
             figures[article_id].extend((index, doc.text, f) for f in extract_figures(doc[:], published, facts))
