@@ -478,6 +478,18 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
     pytest.param("Less than 20 soldiers were wounded.", [("injured", None, 20, "up to")], id="less_than"),
     pytest.param("No fewer than 12 people were killed.", [("killed", 12, None, "at least")], id="no_fewer_than"),
     pytest.param("The two sides reported heavy losses.", [], id="sides_are_no_victims"),
+    pytest.param("A bomb exploded in Kirkuk, killing nineteen.", [("killed", 19, 19, None)],
+                 id="a_number_word_the_ner_calls_a_date"),
+    pytest.param("The mortar round struck a school, killing eleven and injuring fourteen.",
+                 [("killed", 11, 11, None), ("injured", 14, 14, None)], id="number_words_after_harm_verbs"),
+    pytest.param("Four people were killed in nineteen ninety-four.", [("killed", 4, 4, None)],
+                 id="a_year_in_words_is_no_count"),
+    pytest.param("Two wounded soldiers were evacuated to Kyiv.", [("injured", 2, 2, None)],
+                 id="the_wounded_evacuated_are_wounded"),
+    pytest.param("Seven casualties were evacuated by helicopter.", [("casualties", 7, 7, None)],
+                 id="casualties_evacuated_are_casualties"),
+    pytest.param("More than 300 children were evacuated from Kharkiv.", [("displaced", 300, None, "at least")],
+                 id="the_evacuated_are_displaced"),
 ])
 def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want

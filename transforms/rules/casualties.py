@@ -327,10 +327,19 @@ def _match_words(tokens: list[Token], i: int, phrases) -> tuple | None:
     return None
 
 
+def _timed(tok: Token) -> bool:
+    """A word of a date or time the NER names; not a number word it names so on its own ("killing nineteen",
+    "injuring fourteen": no date is one spelt-out number)."""
+    if tok.ent_type_ not in TIME_ENTS:
+        return False
+    return not (tok.is_alpha and tok.pos_ == "NUM" and tok.ent_iob_ == "B"
+                and (tok.i + 1 == len(tok.doc) or tok.doc[tok.i + 1].ent_iob_ != "I"))
+
+
 def _named_measure(words: list[Token]) -> bool:
     """A date, sum or measure the NER names, no count; but a number on a person noun counts people when the NER
     reads it as a date ("Between 10 and 15 soldiers died")."""
-    labels = {t.ent_type_ for t in words} & QUANTITY_ENTS
+    labels = {t.ent_type_ for t in words if t.ent_type_ not in TIME_ENTS or _timed(t)} & QUANTITY_ENTS
     return bool(labels) and not (labels <= TIME_ENTS and words[-1].dep_ == "nummod" and _person(words[-1].head))
 
 
@@ -385,7 +394,7 @@ def _anchor(q: Quantity) -> tuple[Token, Token | None]:
         # Movement of Uzbekistan] insurgents" counts the insurgents.
         while anchor.dep_ in ("nmod", "compound") and anchor.head.pos_ == "NOUN" and anchor.head.i > anchor.i:
             anchor = anchor.head
-        victim = None if anchor.ent_type_ in TIME_ENTS else anchor
+        victim = None if _timed(anchor) else anchor
     elif (q.hedge == "vague" or head.pos_ == "NUM") and (objs := _of_objects(head)):
         anchor, victim = head, objs[0]                  # "dozens of people", "three of his associates"
     elif head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in _role("group_noun"):
@@ -421,7 +430,7 @@ def _match_for(anchor: Token, found: dict[int, list[Match]]) -> Match | None:
         for match in found.get(slot.i, ()):
             if slot is anchor or match["trigger"] != slot:
                 return match
-        if slot.dep_ != "conj" or slot.head == slot or slot.ent_type_ in TIME_ENTS:
+        if slot.dep_ != "conj" or slot.head == slot or _timed(slot):
             return None
         slot = slot.head
     return None
@@ -491,7 +500,7 @@ PREDICATES: dict[str, Callable[[Token], bool]] = {
     "resultative": lambda t: _resultative_category(t, _lemma(t)) is not None,
     # "stabbed to death Pamo Hobobo": a complement the parser hangs on the object after it
     "shifted": lambda t: _shifted_object(t) is not None,
-    "time": lambda t: t.ent_type_ in TIME_ENTS,
+    "time": _timed,
     "tally": lambda t: t.lemma_.lower() in _role("tally"),
     "companion": lambda p: p.dep_ == "prep" and p.lower_ in _role("companion_prep"),
     # "including", "among": what hangs on it is part of the count it follows
@@ -1039,6 +1048,8 @@ class _SentenceContext:
     def figure(self, link: Link) -> Figure | None:
         trigger, q = link.trigger, link.quantity
         category = "casualties" if _killed_or_injured(trigger) else category_of(trigger)
+        if category == "displaced" and (harm := _harm_of_the_moved(link.victim)):
+            category = harm
         if category is None or _arrest_of_the_charged(trigger, link.victim, self.charged):
             return None
         cumulative = any(_governs(cue, t) for cue in self.scope_cues for t in _gapped_partners(trigger))
@@ -1076,6 +1087,15 @@ class _SentenceContext:
             return None
         where = trigger.idx - self.sent.start_char
         return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
+
+
+def _harm_of_the_moved(victim: Token | None) -> str | None:
+    """ "Two wounded soldiers were evacuated to Kyiv", "seven casualties were evacuated": the harm the moved people
+    carry, not a displacement (the wounded are taken to care)."""
+    if victim is None:
+        return None
+    words = [victim] + [c for c in victim.children if c.dep_ in ("amod", "compound")]
+    return next((c for w in words if (c := category_of(w)) not in (None, "displaced")), None)
 
 
 def _says_whose(tok: Token, place: Place) -> bool:
