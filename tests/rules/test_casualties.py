@@ -490,6 +490,22 @@ def test_the_rule_gives_the_figures_its_sentence_holds(figures, sentence, publis
                  id="casualties_evacuated_are_casualties"),
     pytest.param("More than 300 children were evacuated from Kharkiv.", [("displaced", 300, None, "at least")],
                  id="the_evacuated_are_displaced"),
+    pytest.param("The attacks injured a total of 56 people.", [("injured", 56, 56, None)], id="a_total_of"),
+    pytest.param("A total of 12 were killed and 30 wounded.", [("killed", 12, 12, None), ("injured", 30, 30, None)],
+                 id="a_total_of_a_bare_number"),
+    pytest.param("Three soldiers were seriously to critically injured.", [("injured", 3, 3, None)],
+                 id="a_graded_harm"),
+    pytest.param("Nine people had sustained injuries in the blast.", [("injured", 9, 9, None)],
+                 id="a_perfect_read_as_have"),
+    pytest.param("The group had planned to kill 20 people.", [], id="an_infinitive_is_an_aim"),
+    pytest.param("There were 7 dead and 20 injured.", [("killed", 7, 7, None), ("injured", 20, 20, None)],
+                 id="each_number_its_own_harm_word"),
+    pytest.param("The toll was 12 dead and 40 wounded.", [("killed", 12, 12, None), ("injured", 40, 40, None)],
+                 id="each_number_its_own_harm_word_after_a_copula"),
+    pytest.param("The shooting left one dead and two wounded.", [("killed", 1, 1, None), ("injured", 2, 2, None)],
+                 id="each_count_its_own_harm_word_after_a_verb"),
+    pytest.param("The clashes left dozens dead and hundreds wounded.",
+                 [("killed", 24, None, "vague"), ("injured", 200, None, "vague")], id="vague_counts_each_their_own"),
 ])
 def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want

@@ -697,7 +697,8 @@ def _purpose(trigger: Token) -> bool:
     Not "forced to flee" or "were reported to have been killed", whose infinitive tells what happened.
     """
     auxes = [c.lower_ for c in trigger.children if c.dep_ in ("aux", "auxpass")]
-    return (auxes == ["to"] and trigger.dep_ in ("acl", "advcl", "xcomp", "relcl")
+    # a participle after "to" is no infinitive: "were lightly to moderately wounded" grades a harm
+    return (auxes == ["to"] and trigger.tag_ != "VBN" and trigger.dep_ in ("acl", "advcl", "xcomp", "relcl")
             and trigger.head.lemma_.lower() not in _role("infinitive_fact"))
 
 
