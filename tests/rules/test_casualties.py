@@ -723,6 +723,24 @@ def test_a_count_added_in_a_later_sentence_gives_the_running_sum(language):
     assert len({(i, f.token_index, f.category) for i, _, f in figures}) == 3   # distinct ids
 
 
+def test_also_adds_nothing_to_a_count_of_another_place(language):
+    sentences = ["Oleksiy Vadaturskyi was killed in a Russian strike on Mykolaiv.",
+                 "One man was also killed and another injured in shelling in Kharkiv."]
+    assert [(i, f.category, f.low) for i, _, f in _article_figures(language, sentences)] == [
+        (0, "killed", 1), (1, "killed", 1), (1, "injured", 1)]
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("A rocket attack on the station killed more than 50 people, among them five children, and wounded nearly 100.",
+     [("killed", "people"), ("killed", "children"), ("injured", "people")]),
+    ("Officials said one person had died and 15 had been injured.", [("killed", "person"), ("injured", None)]),
+    ("Five children were among the 12 dead, and 30 were wounded.",
+     [("killed", "children"), ("killed", None), ("injured", None)]),
+])
+def test_a_bare_count_takes_its_victims_from_a_whole_of_many(language, sentence, want):
+    assert [(f.category, f.victims) for f in extract_figures(language(sentence)[:], PUBLISHED)] == want
+
+
 def test_one_other_is_a_count_on_top_of_the_last(language):
     sentences = ["A joint force arrested a bomb maker in the village yesterday.",
                  "One other suspected militant was taken into custody for questioning."]

@@ -1014,7 +1014,8 @@ def _negated_by(trigger: Token) -> Token | None:
 
 
 def _inherit_victims(figures: list[Figure]) -> list[Figure]:
-    """ "six people have died and 15 were injured": the 15 are people too."""
+    """ "six people have died and 15 were injured": the 15 are people too; but not the five children of "killed 50
+    people, among them five children, and wounded 100", nor the one person of "one person died and 15 were hurt"."""
     out: list[Figure] = []
     last: Figure | None = None
     for f in figures:
@@ -1022,7 +1023,10 @@ def _inherit_victims(figures: list[Figure]) -> list[Figure]:
         part_of_this = last is not None and last.category == f.category and (last.low or 0) < (f.low or 0)
         if f.victims is None and last is not None and f.hedge != "none reported" and not part_of_this:
             f = replace(f, victims=last.victims)
-        if f.victims:
+        part_of_last = last is not None and last.category == f.category and (f.low or 0) < (last.low or 0)
+        if part_of_this and not f.victims:
+            last = None      # the whole the part was of names none: "and 30 were wounded" are not children
+        elif f.victims and f.low != 1 and not part_of_last:
             last = f
         out.append(f)
     return out
@@ -1150,7 +1154,7 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
             continue
         before = [(g.low, g) for i, _, g in figures if i < index and g.category == f.category and g.scope == "event"
                   and g.low is not None]
-        if before:
+        if before and _adds_to(f, before[-1][1]):
             last_low, last = before[-1]
             high = None if f.high is None or last.high is None else f.high + last.high
             # A negative token index keeps the sum's id apart from every figure read off the sentence itself.
@@ -1159,6 +1163,15 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
                                               token_index=-1 - f.token_index,
                                               quantity_text=f"{last.quantity_text} + {f.quantity_text}", adds=False)))
     return out
+
+
+def _adds_to(f: Figure, last: Figure) -> bool:
+    """ "also detained two more" adds to the count before it, unless that count is of another place ("Vadaturskyi
+    was killed in Mykolaiv" ... "one man was also killed in Kharkiv")."""
+    here, there = f.place, last.place
+    if here is None or there is None or "country" in (here.kind, there.kind):
+        return True
+    return here.canonical == there.canonical or (here.admin1 is not None and here.admin1 == there.admin1)
 
 
 def _gapped_partners(trigger: Token) -> list[Token]:
