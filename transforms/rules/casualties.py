@@ -1004,8 +1004,8 @@ def _negated_by(trigger: Token) -> Token | None:
             return trigger
         # "no reports of casualties", not "made no mention of casualties": a silence is no report of none
         told = trigger.head.head
-        if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and told.lemma_.lower() in _role("report_noun") and any(
-                c.dep_ == "det" and c.lower_ == "no" for c in told.children):
+        if (trigger.dep_ == "pobj" and trigger.head.lower_ == "of" and told.lemma_.lower() in _role("report_noun")
+                and any(c.dep_ == "det" and c.lower_ == "no" for c in told.children)):
             return trigger
         return None
     negated_by = None
