@@ -42,6 +42,19 @@ def test_the_source_is_the_whole_phrase_not_its_head_word(language, sentence, so
     assert find_attribution(language(sentence)[:]).source == source
 
 
+@pytest.mark.parametrize("sentence, source", [
+    ("Vitaliy Kim, the governor of Mykolaiv, told Reuters that five people had been killed.", "Vitaliy Kim"),
+    ("Oleksandr Senkevych, the mayor of Mykolaiv, told the BBC that three civilians were wounded.",
+     "Oleksandr Senkevych"),
+    ("The Kharkiv regional police said a man was killed in the shelling.", "The Kharkiv regional police"),
+    ("The Russian-installed authorities in Kherson said that two of their officials had been killed.",
+     "The Russian-installed authorities in Kherson"),
+    ("Police in Kharkiv said a man was killed in the shelling.", "Police in Kharkiv"),
+])
+def test_a_town_the_ner_calls_a_person_is_no_speaker(language, sentence, source):
+    assert find_attribution(language(sentence)[:]).source == source
+
+
 @pytest.mark.parametrize("sentence", [
     "Police found a report, the document published on Friday.",
     "At least 12 people were killed, a toll confirmed by the governor.",

@@ -259,11 +259,11 @@ def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
                and (_body(o) or o.ent_type_ == "PERSON" or o.lemma_.lower() in _titles())]   # not "from Mariupol"
     if head.lemma_.lower() in CHANNELS and (owner or authors):
         head = (owner or authors)[0]
-        name = _person_in(sent, subtree)
+        name = _person_in(sent, subtree, head)
     else:
         # "President Volodymyr Zelensky's office": the office speaks, not its owner
         owned = {t.i for c in owner for t in c.subtree}
-        name = _person_in(sent, [t for t in subtree if t.i not in owned])
+        name = _person_in(sent, [t for t in subtree if t.i not in owned], head)
     if name is None:
         name = _noun_phrase(head)
     start = min(phrase_start.i, subtree[0].i) - sent.start
@@ -294,8 +294,8 @@ def _noun_phrase(head: Token) -> str:
         objects = [o for o in child.children if o.dep_ == "pobj"]
         if child.dep_ == "prep" and not (
                 child.lower_ == "of"
-                or child.lower_ in ("for", "at") and any(_body(o) or o.ent_type_ in PLACE_ENTS for o in objects)
-                or child.lower_ == "in" and any(o.ent_type_ in PLACE_ENTS for o in objects)):
+                or child.lower_ in ("for", "at") and any(_body(o) or _a_place(o) for o in objects)
+                or child.lower_ == "in" and any(_a_place(o) for o in objects)):
             continue
         tokens.extend(child.subtree)
     run = _run(head, tokens)
@@ -306,14 +306,23 @@ def _noun_phrase(head: Token) -> str:
     return text
 
 
-def _person_in(sent: Span, tokens: list[Token]) -> str | None:
+def _a_place(word: Token) -> bool:
+    """A place, by the NER or by the gazetteer: the NER calls "Kharkiv" in "police in Kharkiv" a person or a body."""
+    return word.ent_type_ in PLACE_ENTS or word.text in gazetteer()
+
+
+def _person_in(sent: Span, tokens: list[Token], head: Token) -> str | None:
+    """The person named in the source's words: the one whose name is its head ("Vitaliy Kim, the governor of
+    Mykolaiv"), else the last; the NER calls many towns people ("the Kharkiv regional police"): none the gazetteer
+    names."""
     ids = {t.i for t in tokens}
-    people = [e for e in sent.ents if e.label_ == "PERSON" and all(t.i in ids for t in e)]
+    people = [e for e in sent.ents if e.label_ == "PERSON" and all(t.i in ids for t in e)
+              and e.text not in gazetteer()]
     if not people:
         # NER sometimes calls a person ORG; a name in apposition is still the speaker.
         appos = [t for t in tokens if t.dep_ == "appos" and t.pos_ == "PROPN" and t.nbor(-1).text != "("]
         return _name_of(appos[-1]) if appos else None
-    person = people[-1]
+    person = next((e for e in people if e.start <= head.i < e.end), people[-1])
     return (person[:-1] if person[-1].tag_ == "POS" else person).text   # "Vitali Klitschko's [channel]"
 
 
