@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span, Token
 
 from transforms.rules import vocab
@@ -48,6 +49,24 @@ NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 PHRASE_ENDS = {"relcl", "acl", "punct", "cc", "conj", "advcl"}
 _titles = partial(vocab.lemmas, "person_nouns")   # "a post by the regional governor"
 _not_first_names = partial(vocab.words, "word_roles", "not_a_first_name")
+_office_words = partial(vocab.words, "word_roles", "title")
+# A person or a body that a sentence the parse gate skips opens with, read off its text: "he said" or "the governor
+# said" after it means the one it introduced.
+_NAME = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"
+_DET = r"(?:[Tt]he|[Aa]n?|[A-Z][\w-]*['’]s)\s+"
+_MODS = r"(?:[\w-]+\s+){0,3}?"
+_TITLE_END = r"(?=,|\s+(?:of|for|at|in)\b)"
+INTRODUCED = [
+    # "Pavlo Kyrylenko, the head of the Donetsk regional military administration, posted on Telegram"
+    re.compile(rf"^(?P<name>{_NAME}),\s+{_DET}{_MODS}(?P<title>[a-z]+){_TITLE_END}"),
+    # "The regional governor, Serhiy Haidai, spoke to reporters", "Kharkiv's mayor, Ihor Terekhov, ..."
+    re.compile(rf"^(?:{_DET})?{_MODS}(?P<title>[a-z]+)(?:\s+(?:of|for|at|in)\s+[^,]+)?,\s+(?P<name>{_NAME}),"),
+    # "Governor Oleh Synehubov visited the site", "Kharkiv Mayor Ihor Terekhov ..."
+    re.compile(rf"^(?:[A-Z][\w'’-]*\s+)?(?P<title>[A-Z][a-z]+)\s+(?P<name>{_NAME})\s+[a-z]"),
+]
+# "The State Emergency Service posted photographs ...", "The defence ministry published ..."
+_BODY_FIRST = re.compile(rf"^(?P<det>{_DET})?(?P<mods>(?:[\w'’-]+\s+){{0,4}}?)(?P<word>(?i:{'|'.join(BODIES)}))"
+                         rf"(?P<of>\s+of\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?\s+[a-z]")
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,8 @@ class Speakers:
             titles = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
             if root.dep_ == "appos" and root.head.pos_ == "NOUN":
                 titles.append(root.head)
+            # "Governor Oleh Synehubov said": a title the parser makes part of the name
+            titles += [c for c in root.lefts if c.dep_ == "compound" and c.i < ent.start and _an_office(c.lower_)]
             # "The mayor of Kyiv, Vitali Klitschko, said": the parser takes the name for the place's
             if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.pos_ == "NOUN" \
                     and ent.start > 0 and sent.doc[ent.start - 1].text == ",":
@@ -100,10 +121,17 @@ class Speakers:
             self._first_names[surname.text] = _full_name(self.text, surname.text)
         return self._first_names[surname.text]
 
-    def unread(self) -> None:
+    def unread(self, text: str = "") -> None:
         """A sentence read without the parser may have named someone else: "he" and "it" no longer mean the last
-        speaker."""
+        speaker, but the person or body it opens with, when its words introduce one ("Serhiy Haidai, the governor
+        of Luhansk, visited ...")."""
         self.last = self.last_body = None
+        introduced = _introduced(text)
+        if introduced is not None:
+            name, title = introduced
+            self.last = self.by_surname[name.split()[-1]] = self.by_title[title] = name
+        else:
+            self.last_body = _body_opening(text)
 
     def resolve(self, found: Attribution | None, sent: Span) -> Attribution | None:
         """The source as the article named it before; "he said" is the person it credited last."""
@@ -138,6 +166,37 @@ class Speakers:
             return found
         self.last = name
         return Attribution(name, found.start, found.end, found.head)
+
+
+def _an_office(word: str) -> bool:
+    """A word its holder is named with: "the governor", "the head of ..."."""
+    return word in _titles() or word in _office_words()
+
+
+def _introduced(text: str) -> tuple[str, str] | None:
+    """The name and the title (lowercase) of the person a sentence opens with: "Natalia Humeniuk, a spokeswoman
+    for the southern command, said ...". Not "On Monday, the governor ..." nor "Kharkiv Oblast, the region ..."."""
+    for pattern in INTRODUCED:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        name, title = found["name"], found["title"].lower()
+        first = name.split()[0].lower()
+        if _an_office(title) and first not in _not_first_names() and first not in _titles() \
+                and not any(word in gazetteer() for word in name.split()[1:]):
+            return name, title
+    return None
+
+
+def _body_opening(text: str) -> str | None:
+    """The body a sentence opens with, as the parsed source would name it: a capitalised name without its
+    determiner ("State Emergency Service"), a common one with it ("The defence ministry")."""
+    found = _BODY_FIRST.match(text)
+    if found is None or any(w.lower() in STOP_WORDS for w in found["mods"].split()):
+        return None
+    det = found["det"] or ""
+    named = found["word"][0].isupper()
+    return f"{'' if named else det}{found['mods']}{found['word']}{found['of'] or ''}"
 
 
 def _full_name(text: str, surname: str) -> str | None:

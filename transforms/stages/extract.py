@@ -63,9 +63,9 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
     texts: dict[tuple[str, int], str] = {}
     speakers: dict[str, Speakers] = defaultdict(Speakers, {a: Speakers(text) for a, text in whole.items()})
     towns: dict[str, dict[int, Place]] = defaultdict(dict)  # the towns each article has named so far
-    for article_id, index, doc in _parsed(model, sentences, failed):
+    for article_id, index, text, doc in _parsed(model, sentences, failed):
         if doc is None:
-            speakers[article_id].unread()
+            speakers[article_id].unread(text)
         if doc is None or article_id in failed:
             continue                                    # no trigger word, or the article already failed
         try:
@@ -102,16 +102,16 @@ def extract(articles: pd.DataFrame, sentences: pd.DataFrame, model: str) -> Extr
 
 
 def _parsed(model: str, sentences: pd.DataFrame,
-            failed: dict[str, Exception]) -> Iterator[tuple[str, int, Doc | None]]:
-    """(article_id, sentence_index, doc or None where no trigger word can be) of every sentence, piped
+            failed: dict[str, Exception]) -> Iterator[tuple[str, int, str, Doc | None]]:
+    """(article_id, sentence_index, text, doc or None where no trigger word can be) of every sentence, piped
     in large batches. When spaCy fails on a batch, the rest is parsed article by article, so that
     only the article it fails on is lost."""
     keys = [(a, int(i)) for a, i in sentences[["article_id", "sentence_index"]].itertuples(index=False)]
     texts = sentences["text"].tolist()
     done = 0
     try:
-        for key, doc in zip(keys, prefilter.parse(model, texts, PIPE_BATCH)):
-            yield (*key, doc)
+        for key, text, doc in zip(keys, texts, prefilter.parse(model, texts, PIPE_BATCH)):
+            yield (*key, text, doc)
             done += 1
         return
     except Exception:   # the generator is spent: the articles left are parsed one by one
@@ -125,7 +125,7 @@ def _parsed(model: str, sentences: pd.DataFrame,
         except Exception as err:
             failed[article_id] = err
             continue
-        yield from ((article_id, keys[p][1], doc) for p, doc in zip(positions, docs))
+        yield from ((article_id, keys[p][1], texts[p], doc) for p, doc in zip(positions, docs))
 
 
 def _article_rows(article_id: str, info: dict, hint: frozenset[str], figures: list[tuple[int, str, Figure]],
