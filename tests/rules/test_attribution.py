@@ -234,3 +234,28 @@ def test_a_title_before_the_name_resolves_the_bare_title(language):
         "Governor Oleh Synehubov said the city was shelled and two people were killed.",
         "The governor said three more were wounded.",
     ]) == ["Oleh Synehubov", "Oleh Synehubov"]
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("The ministry's figures show that 4,731 civilians have been killed since February 24.", "The ministry"),
+    ("The regional administration's latest tally puts the death toll at 23.", "The regional administration"),
+    ("According to data from the United Nations, 4,000 civilians have been killed.", "United Nations"),
+    ("According to figures from the regional prosecutor's office, 30 civilians were killed in Bucha.",
+     "the regional prosecutor's office"),
+    ("The ministry's report said 12 people were killed.", "The ministry"),
+    ("Klitschko's Telegram channel said two people had been wounded.", "Klitschko"),
+    ("Amnesty International's report said 20 civilians were killed in the strikes.", "Amnesty International"),
+    ("The Sudan Doctors' Committee said at least 56 civilians had been killed.", "The Sudan Doctors' Committee"),
+    # an office of its own speaks, not its owner
+    ("The regional governor's office said two people were killed.", "The regional governor's office"),
+])
+def test_figures_or_a_document_speak_for_their_owner(language, sentence, source):
+    assert find_attribution(language(sentence)[:]).source == source
+
+
+@pytest.mark.parametrize("sentence", [
+    "Videos show three people were killed in the strike.",
+    "Figures show that 40 people were killed.",
+])
+def test_figures_of_no_one_are_no_source(language, sentence):
+    assert find_attribution(language(sentence)[:]) is None

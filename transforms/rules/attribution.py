@@ -40,7 +40,11 @@ BODIES = {"ministry", "office", "agency", "army", "military", "police", "service
 BODY_ENTS = {"ORG", "GPE", "NORP"}
 # "according to X's Telegram channel" credits X, not the channel.
 CHANNELS = {"channel", "account", "page", "post", "statement", "website", "feed", "report", "video", "message",
-            "briefing", "update"}
+            "briefing", "update", "figure", "datum", "data", "tally", "toll", "count", "statistic", "statistics",
+            "number", "estimate"}
+# "The ministry's figures show that ...", "the regional administration's tally puts the toll at 23": verbs that
+# credit a source only when their subject is someone's document or figures (not "videos show").
+DATA_VERBS = {"show", "suggest", "put", "indicate"}
 # Modifiers that belong to a source's name; possessives ("Ukraine's ...") and clauses do not.
 NAME_DEPS = {"compound", "amod", "flat", "nmod", "det"}
 
@@ -249,7 +253,9 @@ def _pronoun_speaker(sent: Span) -> Token | None:
 def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
     """The subjects of each verb of speech, in the sentence's order."""
     for tok in sent:
-        if tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
+        if tok.lemma_.lower() in DATA_VERBS and tok.pos_ == "VERB":
+            yield [c for c in tok.children if c.dep_ == "nsubj" and _owned_document(c)]
+        elif tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
             passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
             # "the governor was reported as saying", "was quoted as saying": the subject said it
             says = any(t.lemma_.lower() in SPEECH_LEMMAS for t in tok.subtree if t.dep_ in ("xcomp", "pcomp"))
@@ -259,6 +265,13 @@ def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
                 yield [o for a in tok.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
             else:
                 yield [c for c in tok.children if c.dep_ == "nsubj"] or passive or _stranded_speaker(tok)
+
+
+def _owned_document(noun: Token) -> bool:
+    """Someone's figures or report: "the ministry's figures", "data from the United Nations"."""
+    return noun.lemma_.lower() in CHANNELS and any(
+        c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN") or c.dep_ == "prep" and c.lower_ in ("from", "by")
+        for c in noun.children)
 
 
 def _stranded_speaker(verb: Token) -> list[Token]:
@@ -311,12 +324,14 @@ def _split_name_start(subjects: list[Token], chosen: Token) -> Token:
 def _phrase(sent: Span, head: Token, phrase_start: Token) -> Attribution:
     """The source's name: a person named in apposition beats a title ("the governor ... X")."""
     subtree = list(head.subtree)
-    owner = [c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"]
+    # "the ministry's figures" are the ministry's, but "the regional governor's office" is an office of its own
+    channel = head.lemma_.lower() in CHANNELS
+    owner = [c for c in head.children if c.dep_ == "poss" and (c.pos_ == "PROPN" or channel and c.pos_ == "NOUN")]
     # "its Telegram channel", "a statement from the Ukrainian military": the channel's owner speaks.
     authors = [o for p in head.children if p.dep_ == "prep" and p.lower_ in ("from", "by")
                for o in p.children if o.dep_ == "pobj" and o.ent_type_ not in PLACE_ENTS and o.text not in gazetteer()
                and (_body(o) or o.ent_type_ == "PERSON" or o.lemma_.lower() in _titles())]   # not "from Mariupol"
-    if head.lemma_.lower() in CHANNELS and (owner or authors):
+    if channel and (owner or authors):
         head = (owner or authors)[0]
         name = _person_in(sent, subtree, head)
     else:
@@ -337,6 +352,11 @@ def _proper(head: Token) -> bool:
             or any(t.dep_ == "compound" and t.pos_ == "PROPN" and not t.is_lower for t in head.lefts))
 
 
+def _same_name(word: Token, head: Token) -> bool:
+    """Both words inside one named entity."""
+    return any(e.start <= word.i < e.end and e.start <= head.i < e.end for e in head.doc.ents)
+
+
 def _noun_phrase(head: Token) -> str:
     """A title or body named by common nouns, with what makes it identifiable: its owner
     ("Ukraine's presidential office"), its "of" phrase ("the governor of the Donetsk region"),
@@ -344,9 +364,12 @@ def _noun_phrase(head: Token) -> str:
     tokens = [head]
     proper = _proper(head)
     for child in head.children:
-        if child.dep_ in PHRASE_ENDS or child.dep_ == "appos" and child.pos_ != "PROPN":
+        # "Klitschko's [channel]" is Klitschko
+        if child.dep_ in PHRASE_ENDS or child.dep_ == "case" or child.dep_ == "appos" and child.pos_ != "PROPN":
             continue
-        if proper and (child.dep_ == "poss" or child.dep_ == "det" and child.lower_ in ("the", "a", "an")):
+        # "The Sudan Doctors' Committee" keeps the possessive the NER makes part of the name
+        if proper and (child.dep_ == "poss" and not _same_name(child, head)
+                       or child.dep_ == "det" and child.lower_ in ("the", "a", "an")):
             continue
         # "the governor of the region", "a spokesman for the army", "a doctor at the hospital" say who, "police in
         # Kharkiv" where; not "for their part", "at a briefing on Monday", "in the city"
