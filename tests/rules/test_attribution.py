@@ -259,3 +259,20 @@ def test_figures_or_a_document_speak_for_their_owner(language, sentence, source)
 ])
 def test_figures_of_no_one_are_no_source(language, sentence):
     assert find_attribution(language(sentence)[:]) is None
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("Three civilians were killed in Kharkiv on Sunday, a day after Synehubov said the city had been quiet.", None),
+    ("Two people were wounded in Sumy on Monday, hours after the governor said the region was calm.", None),
+    ("While the governor said the situation was under control, at least 12 people were killed in Bakhmut.", None),
+    ("At least 12 people were killed in Bakhmut, where the governor said the situation was under control.", None),
+    ("Four people were killed in the attack on Odesa, which the southern command said was carried out by missiles.",
+     None),
+    # the verb of speech governs the figure, or is the report of its clause
+    ("The attack, which officials said killed 20 people, destroyed a school.", "officials"),
+    ("Two people were killed in Kharkiv, Synehubov said, adding that ten were wounded.", "Synehubov"),
+    ("The southern command said Russia fired seven missiles at Odesa, where four people were killed.",
+     "The southern command"),
+])
+def test_a_verb_of_speech_in_a_clause_of_its_own_credits_no_figure_outside_it(language, sentence, source):
+    assert {f.attributed_to for f in extract_figures(language(sentence)[:], None)} == {source}

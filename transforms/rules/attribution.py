@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -29,6 +29,8 @@ SPEECH_LEMMAS = {
 # Verbs of speech whose past participle ("a video posted on Telegram", "the document published") rarely describes
 # a noun: after a set-off noun they are its report ("..., the TASS news agency reported").
 REPORTING = {"say", "report", "announce", "claim", "confirm", "state", "add", "tell"}
+# A verb of speech these mark is a clause of its own, no report of the figures around it.
+TIME_OR_CONTRAST_MARKS = {"after", "before", "while", "although", "though", "whereas", "since", "until", "when"}
 PERSONAL_PRONOUNS = {"he", "she"}
 # "It said": a body (office, ministry, agency) credited before.
 BODY_PRONOUNS = {"it"}
@@ -79,6 +81,7 @@ class Attribution:
     start: int   # token offsets of the whole attributing phrase in the sentence
     end: int
     head: str = ""   # the lemma of the source's head word: what a bare title ("the governor") resolves by
+    verb: int | None = None   # the offset of its verb of speech ("said"), none for "according to"
 
 
 class Speakers:
@@ -153,7 +156,8 @@ class Speakers:
             meant = None if pronoun is None else self.last_body if pronoun.lower_ in BODY_PRONOUNS else self.last
             if pronoun is None or meant is None:
                 return None
-            return Attribution(meant, pronoun.i - sent.start, pronoun.i + 1 - sent.start, pronoun.lower_)
+            return Attribution(meant, pronoun.i - sent.start, pronoun.i + 1 - sent.start, pronoun.lower_,
+                               pronoun.head.i - sent.start)
         words = found.source.split()
         name = None
         if len(words) == 1:
@@ -169,7 +173,7 @@ class Speakers:
                 self.last_body = found.source   # one body ("the ministry", "Kyiv"), not "officials" nor a title
             return found
         self.last = name
-        return Attribution(name, found.start, found.end, found.head)
+        return replace(found, source=name)
 
 
 def _an_office(word: str) -> bool:
@@ -220,13 +224,29 @@ def find_attribution(sent: Span) -> Attribution | None:
             objs = [c for c in to.children if c.dep_ == "pobj"]
             if objs:
                 return _named_after(sent, _phrase(sent, objs[0], tok))
-    for subjects in _speech_subjects(sent):
+    for verb, subjects in _speech_subjects(sent):
         # "He said" names no one the reader can check: no attribution beats a pronoun.
         if subjects and subjects[0].pos_ != "PRON":
             # The parser sometimes splits "The governor of X Vyacheslav Gladkov" into two subjects.
             named = [s for s in subjects if s.ent_type_ == "PERSON"] or subjects
-            return _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
+            found = _phrase(sent, named[-1], _split_name_start(subjects, named[-1]))
+            return replace(found, verb=verb.i - sent.start)
     return None
+
+
+def credits(attribution: Attribution | None, sent: Span, trigger: Token) -> str | None:
+    """The source, unless its verb of speech sits in a clause of its own that the trigger is no part of: "killed on
+    Sunday, a day after Synehubov said the city had been quiet", "While the governor said the situation was under
+    control, 12 people were killed", "the attack on Odesa, which the command said was carried out by missiles"."""
+    if attribution is None or attribution.verb is None:
+        return attribution.source if attribution else None
+    verb = sent[attribution.verb]
+    # "..., hours after the governor said the region was calm": the parser may hang the report on a verb that a
+    # subordinator marks, whose words come after it
+    marked = any(c.dep_ == "mark" and c.lower_ in TIME_OR_CONTRAST_MARKS for c in verb.children)
+    if verb == trigger or verb.is_ancestor(trigger):
+        return None if marked and trigger.i < verb.i else attribution.source
+    return None if verb.dep_ in ("advcl", "relcl", "pcomp") else attribution.source
 
 
 def _names_another(sent: Span, credited: Attribution | None, label: str = "PERSON") -> bool:
@@ -237,7 +257,7 @@ def _names_another(sent: Span, credited: Attribution | None, label: str = "PERSO
 
 def _pronoun_speaker(sent: Span) -> Token | None:
     """The "he", "she" or "it" of "he said"."""
-    for subjects in _speech_subjects(sent):
+    for _, subjects in _speech_subjects(sent):
         pronoun = subjects[0] if subjects else None
         if pronoun is None:
             continue
@@ -250,11 +270,11 @@ def _pronoun_speaker(sent: Span) -> Token | None:
     return None
 
 
-def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
-    """The subjects of each verb of speech, in the sentence's order."""
+def _speech_subjects(sent: Span) -> Iterator[tuple[Token, list[Token]]]:
+    """Each verb of speech, in the sentence's order, with its subjects."""
     for tok in sent:
         if tok.lemma_.lower() in DATA_VERBS and tok.pos_ == "VERB":
-            yield [c for c in tok.children if c.dep_ == "nsubj" and _owned_document(c)]
+            yield tok, [c for c in tok.children if c.dep_ == "nsubj" and _owned_document(c)]
         elif tok.lemma_.lower() in SPEECH_LEMMAS and tok.pos_ in ("VERB", "AUX"):
             passive = [c for c in tok.children if c.dep_ == "nsubjpass"]
             # "the governor was reported as saying", "was quoted as saying": the subject said it
@@ -262,9 +282,9 @@ def _speech_subjects(sent: Span) -> Iterator[list[Token]]:
             if passive and tok.lemma_.lower() not in SPEAKER_AS_PASSIVE_SUBJECT and not says:
                 # "two civilians were reported killed", "he is accused of killing": what is told, not who tells;
                 # the teller is the agent ("was confirmed by the governor")
-                yield [o for a in tok.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+                yield tok, [o for a in tok.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
             else:
-                yield [c for c in tok.children if c.dep_ == "nsubj"] or passive or _stranded_speaker(tok)
+                yield tok, [c for c in tok.children if c.dep_ == "nsubj"] or passive or _stranded_speaker(tok)
 
 
 def _owned_document(noun: Token) -> bool:

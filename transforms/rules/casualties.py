@@ -18,7 +18,7 @@ from functools import lru_cache, partial
 from spacy.tokens import Span, Token
 
 from transforms.rules import spelling, vocab
-from transforms.rules.attribution import Attribution
+from transforms.rules.attribution import Attribution, credits
 from transforms.rules.dates import DateMention, find_dates
 from transforms.rules.grammar import Grammar, Match
 from transforms.rules.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
@@ -1069,7 +1069,7 @@ class _SentenceContext:
             scope="cumulative" if cumulative else "event",
             location_name=place.name if place else None,
             event_date=day.day if day else None,
-            attributed_to=self.attribution.source if self.attribution else None,
+            attributed_to=credits(self.attribution, self.sent, trigger),
             quantity_text=q.text, trigger_text=trigger.text,
             token_index=(link.key or q.tokens[0]).i - self.sent.start,
             place=place,

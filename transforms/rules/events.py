@@ -28,7 +28,7 @@ from typing import Callable, Iterable, NamedTuple, TypeVar
 from spacy.tokens import Span, Token
 
 from transforms.rules import vocab
-from transforms.rules.attribution import SPEECH_LEMMAS, Attribution
+from transforms.rules.attribution import SPEECH_LEMMAS, Attribution, credits
 from transforms.rules.dates import DateMention
 from transforms.rules.grammar import Grammar, Match
 from transforms.rules.places import Place, country_place, demonyms, region_place
@@ -685,7 +685,7 @@ class _Sentence:
         base = Event(
             event_type=best.event_type, actor=actor.name if actor else None, target=None, weapon=weapon,
             location=None, event_date=day, date_precision=precision,
-            attributed_to=self.attribution.source if self.attribution else None,
+            attributed_to=credits(self.attribution, self.sent, best.trigger),
             claimed=_claimed(self.sent, self.attribution, best.trigger), trigger_text=best.trigger.text,
             token_index=best.trigger.i - self.sent.start,
         )
