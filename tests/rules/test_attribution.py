@@ -276,3 +276,15 @@ def test_figures_of_no_one_are_no_source(language, sentence):
 ])
 def test_a_verb_of_speech_in_a_clause_of_its_own_credits_no_figure_outside_it(language, sentence, source):
     assert {f.attributed_to for f in extract_figures(language(sentence)[:], None)} == {source}
+
+
+def test_a_bare_body_word_is_the_body_named_before(language):
+    assert _sources(language, [
+        "Yemen's health ministry said 70 people were killed.",
+        "The ministry added that 138 others were wounded.",
+    ]) == ["Yemen's health ministry"] * 2
+    # another body between: "the ministry" may be another
+    assert _sources(language, [
+        "Yemen's health ministry said 70 people were killed.", "Nato condemned the attack on the hospital.",
+        "The ministry said 20 more were wounded.",
+    ]) == ["Yemen's health ministry", None, "The ministry"]

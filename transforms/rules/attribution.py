@@ -128,6 +128,12 @@ class Speakers:
             self._first_names[surname.text] = _full_name(self.text, surname.text)
         return self._first_names[surname.text]
 
+    def _named_body(self, head: str) -> str | None:
+        """ "Yemen's health ministry said ... The ministry added": a bare body word means the body credited last
+        whose name ends in it."""
+        body = self.last_body
+        return body if head in BODIES and body is not None and body.lower().split()[-1] == head else None
+
     def unread(self, text: str = "") -> None:
         """A sentence read without the parser may have named someone else: "he" and "it" no longer mean the last
         speaker, but the person or body it opens with, when its words introduce one ("Serhiy Haidai, the governor
@@ -164,6 +170,9 @@ class Speakers:
             name = self.by_surname.get(words[0]) or self._named_in_text(sent[found.start])
         elif words[0].lower() == "the" and len(words) <= 3:
             name = self.by_title.get(found.head)    # "the governor", "the regional governor"
+            body = None if name else self._named_body(found.head)
+            if body is not None:
+                return replace(found, source=body)
         if name is None:
             # a full name, as learn() takes them: the NER calls some one-word firms people ("Maxar said")
             if any(e.label_ == "PERSON" and e.text == found.source and len(e) > 1 for e in sent.ents):
