@@ -208,3 +208,14 @@ def test_a_month_beside_a_number_is_no_town(parse):
     found = places(parse, "23 Jul 2022 18.05 Three people were killed in Ukraine’s central region of Kirovohrad.",
                    UKRAINE | {"DE"})
     assert "Jul" not in found and "Kirovohrad" in found
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("Russian forces shelled Kam'ianske, Zaporizhzhia oblast, killing one civilian.", "Kam'ianske", "Zaporizhzhia"),
+    ("Russian troops shelled Mar'inka, Donetsk oblast, overnight.", "Mar'inka", "Donetsk"),
+    ("Artillery hit Pervomais'kyi, Kharkiv oblast, on Friday.", "Pervomais'kyi", "Kharkiv"),
+])
+def test_an_apostrophe_inside_a_name_keeps_it_a_name(parse, text, name, region):
+    """ "Kam'ianske" is one capitalised word, though Python's istitle() reads "Kam" and "Ianske"."""
+    town = places(parse, text)[name]
+    assert (town.kind, town.admin1_name) == ("city", region)

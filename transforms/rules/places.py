@@ -377,7 +377,7 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     # Each word's tests, read once: every word starts up to MAX_WORDS spans.
     free = [t.i not in blocked for t in tokens]
     proper = [t.pos_ == "PROPN" for t in tokens]
-    title = [t.is_title for t in tokens]
+    title = [_titled(t) for t in tokens]
     places: list[Place] = []
     i = 0
     while i < len(tokens):
@@ -435,15 +435,20 @@ def _name_words(tokens: list[Token], i: int) -> list[Token]:
     """The words of a capitalised name starting at i ("Chervonyi Mayak", "Donetsk - Kirovskyi"), if one does."""
     name: list[Token] = []
     for tok in tokens[i:i + MAX_WORDS]:
-        if tok.is_title and tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.ent_type_ not in TIME_LABELS:
+        if _titled(tok) and tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.ent_type_ not in TIME_LABELS:
             name.append(tok)
         elif not (name and tok.text in ("-", "–")):
             break
-    while name and not name[-1].is_title:
+    while name and not _titled(name[-1]):
         name.pop()
     if not name or any(t.text in demonyms() for t in name):
         return []
     return name
+
+
+def _titled(tok: Token) -> bool:
+    """A capitalised word, apostrophes aside: Python's istitle() reads "Kam'ianske" as "Kam" and "Ianske"."""
+    return _NAME_PUNCT.sub("", tok.text).istitle()
 
 
 def _region_after(tokens: list[Token], j: int) -> tuple[GeoEntry | None, int]:
@@ -452,7 +457,7 @@ def _region_after(tokens: list[Token], j: int) -> tuple[GeoEntry | None, int]:
         return None, j
     for width in range(min(3, len(tokens) - j - 1), 0, -1):
         words = tokens[j + 1:j + 1 + width]
-        if not all(t.is_title for t in words):
+        if not all(_titled(t) for t in words):
             continue
         regions_called = region_named(tokens[0].doc[words[0].i:words[-1].i + 1].text)
         if not regions_called:
@@ -575,7 +580,7 @@ def _names_district(doc: Doc, last: Token) -> bool:
     for tok in doc[last.i + 1:last.i + 1 + MAX_WORDS]:
         if tok.lower_ in _cues("district_suffix"):
             return True
-        if not (tok.is_title or tok.text in ("-", "'", "’") or tok.lower_ in _cues("name_particle")):
+        if not (_titled(tok) or tok.text in ("-", "'", "’") or tok.lower_ in _cues("name_particle")):
             return False
     return False
 
