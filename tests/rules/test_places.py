@@ -219,3 +219,30 @@ def test_an_apostrophe_inside_a_name_keeps_it_a_name(parse, text, name, region):
     """ "Kam'ianske" is one capitalised word, though Python's istitle() reads "Kam" and "Ianske"."""
     town = places(parse, text)[name]
     assert (town.kind, town.admin1_name) == ("city", region)
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("Russian forces shelled the Nikopol raion of Dnipropetrovsk oblast overnight.", "Nikopol", "Dnipropetrovsk"),
+    ("Russian forces struck the Chuhuiv raion of the Kharkiv oblast.", "Chuhuiv", "Kharkiv"),
+    ("Russian artillery shelled Kramatorsk district, Donetsk oblast.", "Kramatorsk", "Donetsk"),
+    ("Russian forces shelled the Ochakiv hromada on Friday.", "Ochakiv", "Mykolaiv"),
+    ("The Kupiansk rayon was shelled on Friday.", "Kupiansk", "Kharkiv"),
+])
+def test_a_ukrainian_district_is_near_its_centre_town(parse, text, name, region):
+    town = places(parse, text, set())[name]
+    assert (town.kind, town.admin1_name, town.geo_precision) == ("city", region, 2)
+
+
+def test_a_district_elsewhere_is_no_namesake_town(parse):
+    found = places(parse, "A coalition air strike killed a Taliban leader in Baraki Barak district of Logar province.",
+                   set())
+    assert "Barak" not in found and found["Logar"].kind == "admin1"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Russian forces shelled a village 10 km from Kupiansk.", "Kupiansk"),
+    ("Russian troops shelled a farm about 15 kilometres from Sloviansk.", "Sloviansk"),
+    ("A shell hit a house 5 miles from Orikhiv.", "Orikhiv"),
+])
+def test_a_distance_from_a_town_is_near_it(parse, text, name):
+    assert places(parse, text)[name].geo_precision == 2

@@ -61,6 +61,8 @@ PRECISION = {"city": 1, "admin1": 3, "country": 3}
 # and smaller than VILLAGE_POPULATION, X is a village the gazetteer lacks.
 LANDMARK_KM = 60
 VILLAGE_POPULATION = 15_000
+# Countries whose districts (raion, hromada) bear the name of their centre town, where ACLED places them.
+DISTRICTS_NAMED_BY_TOWN = frozenset({"UA", "RU", "BY"})
 
 
 class GeoEntry(NamedTuple):
@@ -410,19 +412,22 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
 def _town_of_region(doc: Doc, tokens: list[Token], i: int, offset: int) -> Place | None:
     """ "Druzhkivka, Donetsk", "near Spirne, Donetsk region", "Kherson (Kherson)": a town named with its region.
     The region chooses among the town's namesakes and never replaces it; a town the gazetteer lacks is
-    named as written and placed at its region (geo-precision 2)."""
+    named as written and placed at its region (geo-precision 2). "the Nikopol raion of Dnipropetrovsk
+    oblast", "Kramatorsk district, Donetsk oblast": a district named by its centre town is near that town."""
     name = _name_words(tokens, i)
     if not name:
         return None
     j = i + len(name)
-    region, end = _region_after(tokens, j)
-    if region is None or _is_list(doc, name, region, end):
+    district = j < len(tokens) and tokens[j].lower_ in _cues("district_suffix")
+    region, end = _region_after(tokens, j + 1 if district else j)
+    if region is None or _is_list(doc, name, region, end) \
+            or (district and region.country_code not in DISTRICTS_NAMED_BY_TOWN):
         return None
     text = doc[name[0].i:name[-1].i + 1].text
     towns = towns_by_key(text, {region.country_code}, region.admin1)
     start, stop = name[0].i - offset, end - offset
     if towns:
-        return _place(text, towns[0], start, stop, 2 if _near(doc, name[0]) else 1)
+        return _place(text, towns[0], start, stop, 2 if district or _near(doc, name[0]) else 1)
     return _place(text, _unlisted_town(text, region), start, stop, 2)
 
 
@@ -452,7 +457,10 @@ def _titled(tok: Token) -> bool:
 
 
 def _region_after(tokens: list[Token], j: int) -> tuple[GeoEntry | None, int]:
-    """The region that ", Donetsk", ", Kherson region" or " (Kherson)" names after a town, and where it ends."""
+    """The region that ", Donetsk", ", Kherson region", " (Kherson)" or " of the Kharkiv oblast" names after a
+    town, and where it ends."""
+    if j < len(tokens) - 1 and tokens[j].lower_ == "of":
+        return _suffixed_region_at(tokens, j + 1)
     if j >= len(tokens) - 1 or tokens[j].text not in (",", "("):
         return None, j
     for width in range(min(3, len(tokens) - j - 1), 0, -1):
@@ -471,6 +479,19 @@ def _region_after(tokens: list[Token], j: int) -> tuple[GeoEntry | None, int]:
             end += 1
         return regions_called[0], tokens[end - 1].i + 1
     return None, j
+
+
+def _suffixed_region_at(tokens: list[Token], k: int) -> tuple[GeoEntry | None, int]:
+    """ "the Kharkiv oblast", "Dnipropetrovsk oblast" from k on: a region named with its region word, and where
+    it ends (the word makes a region of a name that is also a town's)."""
+    k += k < len(tokens) and tokens[k].lower_ == "the"
+    for width in range(min(3, len(tokens) - k - 1), 0, -1):
+        words = tokens[k:k + width]
+        if all(_titled(t) for t in words) and tokens[k + width].lower_ in _cues("region_suffix"):
+            regions_called = region_named(tokens[0].doc[words[0].i:words[-1].i + 1].text)
+            if regions_called:
+                return regions_called[0], tokens[k + width].i + 1
+    return None, k
 
 
 def _is_list(doc: Doc, name: list[Token], region: GeoEntry, end: int) -> bool:
@@ -532,7 +553,7 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
     if region is not None:
         return region
     if _names_district(doc, span[-1]):
-        return None  # "Andar district", "Baraki Barak district": a district we cannot geocode, not a namesake town
+        return _district_town(doc, span, hint, offset)
     cities = gazetteer().get(text, ()) or towns_by_key(text, hint)
     if cities:
         if after is not None and after.lower_ in _cues("city_suffix") or _after_city_word(doc, span[0]):
@@ -585,6 +606,23 @@ def _names_district(doc: Doc, last: Token) -> bool:
     return False
 
 
+def _district_town(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
+    """ "the Ochakiv hromada", "the Kupiansk raion": where districts bear their centre town's name, the district is
+    near that town (geo-precision 2). Elsewhere ("Andar district", "Baraki Barak district") it is a district we
+    cannot geocode, not a namesake town."""
+    last = span[-1]
+    if last.i + 1 >= len(doc) or doc[last.i + 1].lower_ not in _cues("district_suffix") \
+            or (span[0].i > 0 and doc[span[0].i - 1].pos_ == "PROPN"):   # the end of a longer name, "Baraki Barak"
+        return None
+    region, _ = _region_after(list(doc), last.i + 2)   # "Andar district, Ghazni province"
+    if region is not None and region.country_code not in DISTRICTS_NAMED_BY_TOWN:
+        return None
+    countries = hint & DISTRICTS_NAMED_BY_TOWN if hint else DISTRICTS_NAMED_BY_TOWN
+    text = doc[span[0].i:last.i + 1].text
+    towns = towns_by_key(text, countries)
+    return _place(text, towns[0], span[0].i - offset, last.i + 2 - offset, 2) if towns else None
+
+
 def _after_district(doc: Doc, first: Token) -> bool:
     """ "Andar district, Ghazni province"."""
     return first.i >= 2 and doc[first.i - 1].text == "," and doc[first.i - 2].lower_ in _cues("district_suffix")
@@ -635,9 +673,10 @@ def _after_city_word(doc: Doc, first: Token) -> bool:
 
 
 def _near(doc: Doc, first: Token) -> bool:
-    """ "near X", "outside X", "130 km north of X", "the outskirts of X"."""
+    """ "near X", "outside X", "130 km north of X", "the outskirts of X", "10 km from X"."""
     words = [t.lower_ for t in doc[max(0, first.i - 3):first.i] if t.lower_ not in ("the", "of")]
-    return bool(words) and words[-1] in _cues("vicinity")
+    return bool(words) and (words[-1] in _cues("vicinity")
+                            or words[-2:] in ([u, "from"] for u in _cues("distance_unit")))
 
 
 def _place(name: str, entry: GeoEntry, start: int, end: int, precision: int) -> Place:
