@@ -246,3 +246,36 @@ def test_a_district_elsewhere_is_no_namesake_town(parse):
 ])
 def test_a_distance_from_a_town_is_near_it(parse, text, name):
     assert places(parse, text)[name].geo_precision == 2
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("Russian forces shelled Mykolaivka in the Odesa region overnight.", "Mykolaivka", "Odesa"),
+    ("Russian forces shelled Mykolaivka in Ukraine's Odesa region overnight.", "Mykolaivka", "Odesa"),
+    ("Russian forces shelled Oleksandrivka in Kherson oblast overnight.", "Oleksandrivka", "Kherson"),
+    ("A Russian missile hit the village of Desna in the Chernihiv region.", "Desna", "Chernihiv"),
+    ("Russian troops shelled Kam'yanka, in the eastern Kharkiv region, on Friday.", "Kam'yanka", "Kharkiv"),
+])
+def test_the_region_a_town_is_in_picks_the_namesake(parse, text, name, region):
+    assert places(parse, text, set())[name].admin1_name == region
+
+
+def test_a_village_the_gazetteer_lacks_in_a_region_is_placed_there(parse):
+    found = places(parse, "Russian forces shelled Novomykhailivka in the Donetsk oblast, killing two civilians.", set())
+    village = found["Novomykhailivka"]
+    assert (village.geonameid, village.admin1_name, village.geo_precision) == (None, "Donetsk", 2)
+    assert "Donetsk" not in found
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Governor Pavlo Kyrylenko in the Donetsk region said two civilians were killed.", "Donetsk"),
+    ("The Armed Forces in the Kherson region repelled an attack.", "Kherson"),
+])
+def test_a_speaker_or_body_in_a_region_is_no_village(parse, text, name):
+    found = places(parse, text, set())
+    assert found[name].kind == "admin1" and all(p.kind != "city" for p in found.values())
+
+
+def test_a_landmark_after_a_comma_picks_the_namesake_beside_it(parse):
+    assert places(parse, "Russian forces shelled Novoselivka, near Lyman.")["Novoselivka"].admin1_name == "Donetsk"
+    assert places(parse, "Russian forces shelled Novoselivka, a village north of Lyman.",
+                  )["Novoselivka"].admin1_name == "Donetsk"

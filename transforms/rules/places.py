@@ -428,6 +428,9 @@ def _town_of_region(doc: Doc, tokens: list[Token], i: int, offset: int) -> Place
     start, stop = name[0].i - offset, end - offset
     if towns:
         return _place(text, towns[0], start, stop, 2 if district or _near(doc, name[0]) else 1)
+    if tokens[j].lower_ == "in" or tokens[j + 1].lower_ == "in":
+        if _is_country(text) or name[-1].dep_ not in ("dobj", "pobj"):
+            return None   # "Governor Pavlo Kyrylenko in the Donetsk region", "Ukraine in the Kherson region"
     return _place(text, _unlisted_town(text, region), start, stop, 2)
 
 
@@ -458,9 +461,10 @@ def _titled(tok: Token) -> bool:
 
 def _region_after(tokens: list[Token], j: int) -> tuple[GeoEntry | None, int]:
     """The region that ", Donetsk", ", Kherson region", " (Kherson)" or " of the Kharkiv oblast" names after a
-    town, and where it ends."""
-    if j < len(tokens) - 1 and tokens[j].lower_ == "of":
-        return _suffixed_region_at(tokens, j + 1)
+    town, and where it ends; also " in the Odesa region", ", in Ukraine's eastern Donetsk region"."""
+    k = j + 1 if j < len(tokens) - 1 and tokens[j].text == "," and tokens[j + 1].lower_ == "in" else j
+    if k < len(tokens) - 1 and tokens[k].lower_ in ("of", "in"):
+        return _suffixed_region_at(tokens, k + 1)
     if j >= len(tokens) - 1 or tokens[j].text not in (",", "("):
         return None, j
     for width in range(min(3, len(tokens) - j - 1), 0, -1):
@@ -482,9 +486,12 @@ def _region_after(tokens: list[Token], j: int) -> tuple[GeoEntry | None, int]:
 
 
 def _suffixed_region_at(tokens: list[Token], k: int) -> tuple[GeoEntry | None, int]:
-    """ "the Kharkiv oblast", "Dnipropetrovsk oblast" from k on: a region named with its region word, and where
-    it ends (the word makes a region of a name that is also a town's)."""
+    """ "the Kharkiv oblast", "Dnipropetrovsk oblast", "Ukraine's eastern Donetsk region" from k on: a region
+    named with its region word, and where it ends (the word makes a region of a name that is also a town's)."""
     k += k < len(tokens) and tokens[k].lower_ == "the"
+    if k + 1 < len(tokens) and _is_country(tokens[k].text) and tokens[k + 1].lower_ in ("'s", "’s"):
+        k += 2
+    k += k < len(tokens) and tokens[k].pos_ == "ADJ" and tokens[k].is_lower   # "the eastern Donetsk region"
     for width in range(min(3, len(tokens) - k - 1), 0, -1):
         words = tokens[k:k + width]
         if all(_titled(t) for t in words) and tokens[k + width].lower_ in _cues("region_suffix"):
@@ -492,6 +499,10 @@ def _suffixed_region_at(tokens: list[Token], k: int) -> tuple[GeoEntry | None, i
             if regions_called:
                 return regions_called[0], tokens[k + width].i + 1
     return None, k
+
+
+def _is_country(text: str) -> bool:
+    return any(e.kind == "country" for e in gazetteer().get(text, ()))
 
 
 def _is_list(doc: Doc, name: list[Token], region: GeoEntry, end: int) -> bool:
@@ -646,9 +657,10 @@ def _beside_landmark(doc: Doc, last: Token, text: str, towns: tuple[GeoEntry, ..
     vicinity word ("near", "outside"; within LANDMARK_KM), not the most populous; when every namesake is a
     village far from it, the one meant is a village the gazetteer lacks, named as written at the landmark."""
     towns = tuple(e for e in towns if e.kind == "city" and e.latitude is not None and e.longitude is not None)
-    if not towns or last.i + 2 >= len(doc) or doc[last.i + 1].lower_ not in _cues("vicinity"):
+    at = _landmark_at(doc, last.i + 1)
+    if not towns or at is None:
         return None
-    words = _name_words(list(doc), last.i + 2)
+    words = _name_words(list(doc), at)
     landmarks = gazetteer().get(doc[words[0].i:words[-1].i + 1].text, ()) if words else ()
     landmark = _choose(landmarks, hint) if landmarks else None
     if landmark is None or landmark.kind != "city" or landmark.latitude is None or landmark.longitude is None:
@@ -657,6 +669,18 @@ def _beside_landmark(doc: Doc, last: Token, text: str, towns: tuple[GeoEntry, ..
     if _km(nearest, landmark) <= LANDMARK_KM:
         return nearest
     return _unlisted_town(text, landmark) if all(e.population < VILLAGE_POPULATION for e in towns) else None
+
+
+def _landmark_at(doc: Doc, i: int) -> int | None:
+    """Where the landmark starts after a name: "near Lyman", ", near Odesa", ", a village near Odesa", "north of
+    Sloviansk"."""
+    i += i < len(doc) and doc[i].text == ","
+    if i + 2 < len(doc) and doc[i].lower_ == "a" and doc[i + 1].lower_ in _cues("city_prefix"):
+        i += 2
+    if i >= len(doc) or doc[i].lower_ not in _cues("vicinity"):
+        return None
+    i += 1 + (i + 1 < len(doc) and doc[i + 1].lower_ == "of")
+    return i if i < len(doc) else None
 
 
 def _km(a: GeoEntry, b: GeoEntry) -> float:
