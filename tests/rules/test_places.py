@@ -279,3 +279,18 @@ def test_a_landmark_after_a_comma_picks_the_namesake_beside_it(parse):
     assert places(parse, "Russian forces shelled Novoselivka, near Lyman.")["Novoselivka"].admin1_name == "Donetsk"
     assert places(parse, "Russian forces shelled Novoselivka, a village north of Lyman.",
                   )["Novoselivka"].admin1_name == "Donetsk"
+
+
+@pytest.mark.parametrize("text, name, region", [
+    ("On 1 July 2022, Russian forces shelled Bakhmut, killing two civilians.", "Bakhmut", "Donetsk"),
+    ("Russian forces shelled Bakhmut (Donetsk), killing two civilians.", "Bakhmut", "Donetsk"),
+    ("Russian forces shelled Sievierodonetsk in the Luhansk oblast.", "Sievierodonetsk", "Luhansk"),
+])
+def test_a_town_the_tagger_takes_for_an_adverb_is_a_town(parse, text, name, region):
+    town = places(parse, text, set())[name]
+    assert (town.kind, town.admin1_name) == ("city", region)
+
+
+def test_a_town_the_ner_takes_for_a_person_is_a_town_in_the_articles_country(parse):
+    town = places(parse, "Russian forces shelled Novaya Kakhovka in southern Ukraine, killing a man.", {"UA"})
+    assert (town["Novaya Kakhovka"].kind, town["Novaya Kakhovka"].admin1_name) == ("city", "Kherson")

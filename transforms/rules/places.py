@@ -375,10 +375,10 @@ def _the_town(doc: Doc | Span, antecedent: Place) -> list[Place]:
 def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     tokens = list(doc)
     offset = tokens[0].i if tokens else 0
-    blocked = _blocked_tokens(doc)
+    blocked = _blocked_tokens(doc, hint)
     # Each word's tests, read once: every word starts up to MAX_WORDS spans.
     free = [t.i not in blocked for t in tokens]
-    proper = [t.pos_ == "PROPN" for t in tokens]
+    proper = [_proper(t) for t in tokens]
     title = [_titled(t) for t in tokens]
     places: list[Place] = []
     i = 0
@@ -443,7 +443,7 @@ def _name_words(tokens: list[Token], i: int) -> list[Token]:
     """The words of a capitalised name starting at i ("Chervonyi Mayak", "Donetsk - Kirovskyi"), if one does."""
     name: list[Token] = []
     for tok in tokens[i:i + MAX_WORDS]:
-        if _titled(tok) and tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.ent_type_ not in TIME_LABELS:
+        if _titled(tok) and (tok.pos_ in ("NOUN", "ADJ") or _proper(tok)) and tok.ent_type_ not in TIME_LABELS:
             name.append(tok)
         elif not (name and tok.text in ("-", "–")):
             break
@@ -452,6 +452,12 @@ def _name_words(tokens: list[Token], i: int) -> list[Token]:
     if not name or any(t.text in demonyms() for t in name):
         return []
     return name
+
+
+def _proper(tok: Token) -> bool:
+    """A proper noun, or a capitalised word inside a sentence the tagger took for an adverb or a foreign word:
+    it tags Bakhmut and Sievierodonetsk ADV."""
+    return tok.pos_ == "PROPN" or (tok.pos_ in ("ADV", "X") and not tok.is_sent_start and _titled(tok))
 
 
 def _titled(tok: Token) -> bool:
@@ -516,12 +522,12 @@ def _is_list(doc: Doc, name: list[Token], region: GeoEntry, end: int) -> bool:
     return bool(region_named(text)) and not towns_by_key(text, {region.country_code}, region.admin1)
 
 
-def _blocked_tokens(doc: Doc | Span) -> set[int]:
+def _blocked_tokens(doc: Doc | Span, hint: frozenset[str]) -> set[int]:
     """Words of names that are no place: dates, and people or bodies unless the whole entity is a place name."""
     blocked: set[int] = set()
     for ent in doc.ents:
-        if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent)
-                                         and not _names_places_in_a_row(ent)):
+        if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent, hint)
+                                         and not _names_places_in_a_row(ent, hint)):
             blocked.update(t.i for t in ent)
     # "23 Jul 2022 18.05": a month beside a number, though the NER missed the date (GeoNames spells Suhl "Jul")
     blocked.update(t.i for t in doc if _month_word(t) and any(n.like_num for n in _neighbours(t)))
@@ -538,7 +544,7 @@ def _neighbours(tok: Token) -> list[Token]:
     return [doc[i] for i in (tok.i - 1, tok.i + 1) if 0 <= i < len(doc)]
 
 
-def _names_places_in_a_row(ent: Span) -> bool:
+def _names_places_in_a_row(ent: Span, hint: frozenset[str]) -> bool:
     """ "Kyiv and Lviv", which the NER may take for one facility: every name of the row a place name."""
     parts: list[list[Token]] = [[]]
     for tok in ent:
@@ -547,12 +553,14 @@ def _names_places_in_a_row(ent: Span) -> bool:
         else:
             parts[-1].append(tok)
     names = [ent.doc[p[0].i:p[-1].i + 1] for p in parts if p]
-    return len(parts) > 1 and len(names) == len(parts) and all(_is_place_name(n) for n in names)
+    return len(parts) > 1 and len(names) == len(parts) and all(_is_place_name(n, hint) for n in names)
 
 
-def _is_place_name(ent: Span) -> bool:
+def _is_place_name(ent: Span, hint: frozenset[str]) -> bool:
+    """A name the gazetteer knows, as written or, for a town of the article's countries, in another spelling
+    (the NER takes "Novaya Kakhovka" for a person)."""
     text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-    return text in gazetteer() or bool(region_named(text))
+    return text in gazetteer() or bool(region_named(text)) or bool(hint and towns_by_key(text, hint))
 
 
 def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> Place | None:
