@@ -286,6 +286,16 @@ def test_capital_standing_for_its_government_is_no_place(language):
     assert e.location is None or e.location.canonical != "Washington"
 
 
+@pytest.mark.parametrize("text", [
+    "A Russian missile hit a building in Kyiv's Solomianskyi district, killing two people.",
+    "A Russian drone hit a block in Kyiv's Solomianskyi district.",
+    "A Russian missile hit a house on Kyiv's outskirts, killing two people.",
+])
+def test_a_capital_that_owns_a_part_of_itself_is_the_place(language, text):
+    (e,) = events(language, text)
+    assert (e.location.canonical, e.location.geo_precision) == ("Kyiv", 1)
+
+
 def test_strikes_on_a_town_happened_there(language):
     (e,) = events(language, ODESA)
     assert e.location is not None and e.location.canonical == "Odesa"

@@ -294,3 +294,12 @@ def test_a_town_the_tagger_takes_for_an_adverb_is_a_town(parse, text, name, regi
 def test_a_town_the_ner_takes_for_a_person_is_a_town_in_the_articles_country(parse):
     town = places(parse, "Russian forces shelled Novaya Kakhovka in southern Ukraine, killing a man.", {"UA"})
     assert (town["Novaya Kakhovka"].kind, town["Novaya Kakhovka"].admin1_name) == ("city", "Kherson")
+
+
+@pytest.mark.parametrize("text", [
+    "Russian troops shelled Kharkiv's Saltivskyi district, killing a woman.",
+    "Russian troops shelled Kharkiv's Saltivka district, killing a woman.",
+])
+def test_a_citys_district_is_the_city(parse, text):
+    found = places(parse, text, set())
+    assert [(p.canonical, p.kind, p.geo_precision) for p in found.values()] == [("Kharkiv", "city", 1)]

@@ -124,6 +124,12 @@ def weapons() -> tuple[Weapon, ...]:
 _cues = partial(vocab.words, "event_cues")
 
 
+@lru_cache(maxsize=1)
+def _place_parts() -> frozenset[str]:
+    """The nouns of a part of a place: "Kyiv's Solomianskyi district", "Kyiv's outskirts"."""
+    return vocab.words("place_cues", "district_suffix") | vocab.words("place_cues", "place_part")
+
+
 _person_nouns = partial(vocab.lemmas, "person_nouns")
 
 
@@ -554,9 +560,10 @@ class _Where:
 
     def _acting(self, place: Place) -> bool:
         """ "arms delivered by Washington", "Moscow's supply lines", "showed Moscow could not keep": a capital or
-        country that stands for its government (an actor's name) as a subject, possessor or agent is no place."""
+        country that stands for its government (an actor's name) as a subject, possessor or agent is no place;
+        the owner of a part of a place is one ("Kyiv's Solomianskyi district", "Kyiv's outskirts")."""
         root = self.sent[place.start:place.end].root
-        if root.i not in self.roles.actor_tokens:
+        if root.i not in self.roles.actor_tokens or root.dep_ == "poss" and root.head.lower_ in _place_parts():
             return False
         return root.dep_ in ("nsubj", "poss") or (root.dep_ == "pobj" and root.head.dep_ == "agent")
 

@@ -404,9 +404,16 @@ def _named_places(doc: Doc | Span, hint: frozenset[str]) -> list[Place]:
     for ent in doc.ents:
         # "Ukrainian" is a people, whatever NER says.
         if ent.label_ in PLACE_ENTS and ent.text not in demonyms() \
-                and not any(t.i - offset in covered for t in ent):
+                and not any(t.i - offset in covered for t in ent) and not _district_of_a_place(ent, covered, offset):
             places.append(Place(ent.text, ent.text, "ner", None, None, 0, ent.start - offset, ent.end - offset))
     return sorted(places, key=lambda p: p.start)
+
+
+def _district_of_a_place(ent: Span, covered: set[int], offset: int) -> bool:
+    """ "Kharkiv's Saltivskyi district": a city's district, which ACLED places at the city."""
+    doc = ent.doc
+    return ent.end < len(doc) and doc[ent.end].lower_ in _cues("district_suffix") and ent.start >= 2 \
+        and doc[ent.start - 1].text in ("'s", "’s") and doc[ent.start - 2].i - offset in covered
 
 
 def _town_of_region(doc: Doc, tokens: list[Token], i: int, offset: int) -> Place | None:
@@ -528,10 +535,20 @@ def _blocked_tokens(doc: Doc | Span, hint: frozenset[str]) -> set[int]:
     for ent in doc.ents:
         if ent.label_ in TIME_LABELS or (ent.label_ in NAME_LABELS and not _is_place_name(ent, hint)
                                          and not _names_places_in_a_row(ent, hint)):
-            blocked.update(t.i for t in ent)
+            blocked.update(t.i for t in ent[_possessor_place_end(ent, hint):])
     # "23 Jul 2022 18.05": a month beside a number, though the NER missed the date (GeoNames spells Suhl "Jul")
     blocked.update(t.i for t in doc if _month_word(t) and any(n.like_num for n in _neighbours(t)))
     return blocked
+
+
+def _possessor_place_end(ent: Span, hint: frozenset[str]) -> int:
+    """ "Kharkiv's Saltivka", which the NER takes for one body: where the place that owns the rest ends (0 when no
+    place does); the place stays free."""
+    for tok in ent:
+        if tok.text in ("'s", "’s") and tok.i > ent.start:
+            owner = ent.doc[ent.start:tok.i]
+            return tok.i + 1 - ent.start if _is_place_name(owner, hint) else 0
+    return 0
 
 
 def _month_word(tok: Token) -> bool:
@@ -560,6 +577,7 @@ def _is_place_name(ent: Span, hint: frozenset[str]) -> bool:
     """A name the gazetteer knows, as written or, for a town of the article's countries, in another spelling
     (the NER takes "Novaya Kakhovka" for a person)."""
     text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    text = re.sub(r"['’]s$", "", text)   # "Kharkiv's", the NER's body
     return text in gazetteer() or bool(region_named(text)) or bool(hint and towns_by_key(text, hint))
 
 
