@@ -296,6 +296,21 @@ def test_a_capital_that_owns_a_part_of_itself_is_the_place(language, text):
     assert (e.location.canonical, e.location.geo_precision) == ("Kyiv", 1)
 
 
+@pytest.mark.parametrize("text, place", [
+    ("Two people were killed in Nikolaev when Russian rockets hit the city centre.", "Mykolayiv"),
+    ("Three civilians were killed on the outskirts of Mykolaiv when Russian rockets struck a farm.", "Mykolayiv"),
+    ("Four people died in Kharkiv when a Russian shell hit their house.", "Kharkiv"),
+])
+def test_a_when_clause_without_a_place_happened_where_its_harm_did(language, text, place):
+    (e,) = events(language, text)
+    assert e.location.canonical == place
+
+
+def test_a_when_clause_beside_no_harm_takes_no_place(language):
+    assert all(e.location is None for e in events(
+        language, "The mayor of Odesa was in Kyiv when a missile hit a port warehouse, he said."))
+
+
 def test_strikes_on_a_town_happened_there(language):
     (e,) = events(language, ODESA)
     assert e.location is not None and e.location.canonical == "Odesa"

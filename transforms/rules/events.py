@@ -662,7 +662,7 @@ class _Sentence:
             return []
         if event_types()[best.event_type]["family"] == "remote":
             region = region - self.where.origins(head, best.trigger)
-        return self._located(best, head, region, agent)
+        return self._located(best, head, region, agent, groups)
 
     def _readings(self, head: Token, triggers: list[Token],
                   groups: dict[Token, list[Token]]) -> tuple[set[int], set[int], list[_Reading]]:
@@ -680,10 +680,11 @@ class _Sentence:
             return False
         return any(r.certainty == NAMED for r in self._readings(main, groups[main], groups)[2])
 
-    def _located(self, best: _Reading, head: Token, region: set[int], agent: set[int]) -> list[Event]:
+    def _located(self, best: _Reading, head: Token, region: set[int], agent: set[int],
+                 groups: dict[Token, list[Token]]) -> list[Event]:
         """The event at each of its places, dated, with its actor, weapon and source."""
         actor = self.roles.actor(agent)
-        places = self.where.locations(best.trigger, region, agent)
+        places = self.where.locations(best.trigger, region, agent) or self._scene(head, best.trigger, agent, groups)
         mention = _event_date(self.sent, self.dates, best.trigger, region, self.where.records(best.trigger))
         day, precision = ((mention.day, mention.precision) if mention
                           else (self.published, 2 if self.published else None))
@@ -699,6 +700,15 @@ class _Sentence:
         locations: list[Place | None] = list(places) or [None]
         return [replace(base, location=p, target=self._target(head, best.trigger, region, agent, actor, p))
                 for p in locations]
+
+    def _scene(self, head: Token, trigger: Token, agent: set[int], groups: dict[Token, list[Token]]) -> list[Place]:
+        """ "Two people were killed in Nikolaev when Russian rockets hit the city centre": a clause that tells when
+        the harm of the clause it hangs on came, and names no place, happened at that clause's place (not "the
+        mayor was in Kyiv when a missile hit the port": that clause tells of no harm)."""
+        if head.dep_ != "advcl" or head.head.lemma_.lower() not in vocab.lemmas("casualty_triggers") \
+                or not any(c.dep_ in ("advmod", "mark") and c.lower_ in _cues("scene_mark") for c in head.children):
+            return []
+        return self.where.locations(trigger, self.where.region(head.head, groups), agent)
 
     def _target(self, head: Token, trigger: Token, region: set[int], agent: set[int],
                 actor: Actor | None, place: Place | None) -> str | None:
