@@ -432,12 +432,14 @@ def _town_of_region(doc: Doc, tokens: list[Token], i: int, offset: int) -> Place
         return None
     text = doc[name[0].i:name[-1].i + 1].text
     towns = towns_by_key(text, {region.country_code}, region.admin1)
-    start, stop = name[0].i - offset, end - offset
+    written_in = tokens[j].lower_ == "in" or (tokens[j].text == "," and tokens[j + 1].lower_ == "in")
+    # "Sloviansk and Kramatorsk in the Donetsk region": the town alone, whose words say what it is coordinated
+    # with; the region after "in" stays a place of its own.
+    start, stop = name[0].i - offset, (name[-1].i + 1 if written_in else end) - offset
     if towns:
         return _place(text, towns[0], start, stop, 2 if district or _near(doc, name[0]) else 1)
-    if tokens[j].lower_ == "in" or tokens[j + 1].lower_ == "in":
-        if _is_country(text) or name[-1].dep_ not in ("dobj", "pobj"):
-            return None   # "Governor Pavlo Kyrylenko in the Donetsk region", "Ukraine in the Kherson region"
+    if written_in and (_is_country(text) or name[-1].dep_ not in ("dobj", "pobj")):
+        return None   # "Governor Pavlo Kyrylenko in the Donetsk region", "Ukraine in the Kherson region"
     return _place(text, _unlisted_town(text, region), start, stop, 2)
 
 
@@ -591,7 +593,12 @@ def _lookup(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -> P
         return region
     if _names_district(doc, span[-1]):
         return _district_town(doc, span, hint, offset)
+    if after is not None and after.lower_ not in _cues("region_suffix") \
+            and _names_district(doc, span[-1], "region_suffix"):
+        return None   # "West Darfur state": a word of a region's name, not the town West, Texas
     cities = gazetteer().get(text, ()) or towns_by_key(text, hint)
+    if after is not None and after.lower_ in _cues("region_suffix"):
+        return _region_of_its_town(text, cities, hint, start, end + 1)
     if cities:
         if after is not None and after.lower_ in _cues("city_suffix") or _after_city_word(doc, span[0]):
             cities = tuple(e for e in cities if e.kind == "city") or cities
@@ -625,6 +632,19 @@ def _region_of(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -
     return _region_place(doc[first.i:span[-1].i + 1].text, hint, first.i - offset, span[-1].i + 1 - offset, 3)
 
 
+def _region_of_its_town(text: str, cities: tuple[GeoEntry, ...], hint: frozenset[str], start: int,
+                        end: int) -> Place | None:
+    """ "Idlib province", "Borno state": a region we have no row for is the region of its namesake town
+    (geo-precision 3), when that town is of the article's countries or notable; never the town itself, nor a
+    small town abroad ("Borno" is also a spelling of Borna, Germany)."""
+    town = _choose(cities, hint) if cities else None
+    if town is None or town.kind != "city" or not (town.country_code in hint or town.population >= NOTABLE_ABROAD):
+        return None
+    region = GeoEntry(admin1_name_of(town.admin1) or text, "admin1", None, town.country_code, 0, town.latitude,
+                      town.longitude, town.admin1)
+    return _place(text, region, start, end, 3)
+
+
 def _region_place(text: str, hint: frozenset[str], start: int, end: int, precision: int) -> Place | None:
     """The region called `text`, the article's country's first, as a place of those offsets."""
     regions = region_named(text)
@@ -632,11 +652,11 @@ def _region_place(text: str, hint: frozenset[str], start: int, end: int, precisi
     return None if entry is None else _place(text, entry, start, end, precision)
 
 
-def _names_district(doc: Doc, last: Token) -> bool:
-    """The name runs on to "district": "Baraki Barak district", "Pul-e Khumri district", "Shigal wa Sheltan
-    district"."""
+def _names_district(doc: Doc, last: Token, suffix: str = "district_suffix") -> bool:
+    """The name runs on to "district" (or another suffix role): "Baraki Barak district", "Pul-e Khumri district",
+    "Shigal wa Sheltan district"."""
     for tok in doc[last.i + 1:last.i + 1 + MAX_WORDS]:
-        if tok.lower_ in _cues("district_suffix"):
+        if tok.lower_ in _cues(suffix):
             return True
         if not (_titled(tok) or tok.text in ("-", "'", "’") or tok.lower_ in _cues("name_particle")):
             return False
