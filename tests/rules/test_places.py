@@ -314,6 +314,7 @@ def test_towns_in_a_row_in_a_region_stay_coordinated(parse):
 @pytest.mark.parametrize("text, name, region", [
     ("A Russian airstrike hit a market in Idlib province.", "Idlib", "Idlib"),
     ("A car bomb killed five people in Kirkuk province, Iraq.", "Kirkuk", "Kirkūk"),
+    ("Saudi-led coalition airstrikes hit Saada province, killing nine civilians.", "Saada", "Şāʻdah"),
 ])
 def test_a_province_we_have_no_row_for_is_its_towns_region(parse, text, name, region):
     place = places(parse, text, country_hint(text))[name]

@@ -634,14 +634,19 @@ def _region_of(doc: Doc, span: list[Token], hint: frozenset[str], offset: int) -
 
 def _region_of_its_town(text: str, cities: tuple[GeoEntry, ...], hint: frozenset[str], start: int,
                         end: int) -> Place | None:
-    """ "Idlib province", "Borno state": a region we have no row for is the region of its namesake town
-    (geo-precision 3), when that town is of the article's countries or notable; never the town itself, nor a
-    small town abroad ("Borno" is also a spelling of Borna, Germany)."""
+    """ "Idlib province", "Saada province", "Borno state": a region we have no row for is the region of its
+    namesake town (geo-precision 3), when that town is of the article's countries, notable, or named like its
+    own region (Sa'dah in Şāʻdah); never the town itself, nor a small town abroad ("Borno" is also a spelling of
+    Borna, Germany)."""
     town = _choose(cities, hint) if cities else None
-    if town is None or town.kind != "city" or not (town.country_code in hint or town.population >= NOTABLE_ABROAD):
+    if town is None or town.kind != "city":
         return None
-    region = GeoEntry(admin1_name_of(town.admin1) or text, "admin1", None, town.country_code, 0, town.latitude,
-                      town.longitude, town.admin1)
+    name = admin1_name_of(town.admin1)
+    if not (town.country_code in hint or town.population >= NOTABLE_ABROAD
+            or name and _same_stem(name_key(town.canonical), name_key(name))):
+        return None
+    region = GeoEntry(name or text, "admin1", None, town.country_code, 0, town.latitude, town.longitude,
+                      town.admin1)
     return _place(text, region, start, end, 3)
 
 
