@@ -600,34 +600,39 @@ def _natural_cause(trigger: Token) -> bool:
 
 def _on_charges(trigger: Token) -> bool:
     """ "arrested on drug charges", "detained for corruption", "on suspicion of fraud", "arrested and charged 12
-    men with fraud", "arrested 14 drug dealers", "was detained ... after customs officials found hashish oil":
-    a charge anywhere in the arrest's own clause and the clauses under it, not in a clause joined to it ("detained
-    two insurgents and seized 50 kilograms of narcotics")."""
+    men with fraud"; and, for the police's verbs, contraband in the arrest's own clause: "arrested 14 drug
+    dealers", "was detained ... after customs officials found hashish oil"."""
     heads = [trigger] + [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass", "conj")]
     if any(t.lower_ in _non_war("charge") for h in heads for p in h.children
            if p.dep_ == "prep" and p.lower_ in ("on", "for", "over", "with") for t in p.subtree):
         return True
-    return any(t.lower_ in _non_war("charge") for t in _own_clause(trigger))
+    return _lemma(trigger) in _role("custody") and any(
+        t.lower_ in _non_war("contraband") for t in _own_clause(trigger))
 
 
 def _own_clause(verb: Token) -> Iterator[Token]:
-    """The verb's subtree without its conjuncts and theirs."""
+    """The verb's subtree without its subject (who arrests), its conjuncts ("detained two insurgents and seized 50
+    kilograms of narcotics") and relative clauses (of someone else: "a leader who facilitates drug trafficking")."""
     for child in verb.children:
-        if child.dep_ not in ("conj", "cc"):
-            yield from child.subtree
+        if child.dep_ not in ("conj", "cc", "nsubj"):
+            yield from (t for t in child.subtree if not any(
+                a.dep_ == "relcl" and (a == t or a.is_ancestor(t)) for a in [t, *t.ancestors] if a != verb))
 
 
 def charged_names(text: str) -> frozenset[str]:
     """The capitalised words of an article's sentences that name a criminal charge ("Griner ... hashish oil"): an
-    arrest of one of them, told in another sentence ("Griner was arrested at a Moscow airport"), is that case's."""
-    charge = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(_non_war("charge")))) + r")\b", re.I)
+    arrest of a person among them, told in another sentence ("Griner was arrested at a Moscow airport"), is that
+    case's."""
+    words = sorted(_non_war("charge") | _non_war("contraband"))
+    charge = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I)
     return frozenset(word for sentence in re.split(r"(?<=[.!?])\s+|\n", text) if charge.search(sentence)
                      for word in re.findall(r"\b[A-Z][a-z]+\b", sentence))
 
 
 def _arrest_of_the_charged(trigger: Token, victim: Token | None, charged: frozenset[str]) -> bool:
-    """An arrest of one whom the article names with a charge; a capture, an abduction, is never one."""
-    return (victim is not None and victim.text in charged and _lemma(trigger) in _role("custody"))
+    """An arrest of a person whom the article names with a charge; a capture, an abduction, is never one."""
+    return (victim is not None and victim.ent_type_ == "PERSON" and victim.text in charged
+            and _lemma(trigger) in _role("custody"))
 
 
 def _clause_words(trigger: Token) -> list[Token]:
@@ -1026,9 +1031,11 @@ def _inherit_victims(figures: list[Figure]) -> list[Figure]:
         if f.victims is None and last is not None and f.hedge != "none reported" and not part_of_this:
             f = replace(f, victims=last.victims)
         part_of_last = last is not None and last.category == f.category and (f.low or 0) < (last.low or 0)
-        if part_of_this and not f.victims:
-            last = None      # the whole the part was of names none: "and 30 were wounded" are not children
-        elif f.victims and f.low != 1 and not part_of_last:
+        if (part_of_this and not f.victims) or (f.victims and f.low == 1):
+            # the whole the part was of names none ("and 30 were wounded" are not children); one person names no
+            # group ("one civilian died and 10 were wounded" are no soldiers named before)
+            last = None
+        elif f.victims and not part_of_last:
             last = f
         out.append(f)
     return out
@@ -1045,8 +1052,9 @@ class _SentenceContext:
         self.dates = facts.dates
         self.charged = facts.charged
         text = sent.text   # a Span joins its tokens' texts anew at every call
-        self.scope_cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
-                           for pattern in _scope_cues() for m in pattern.finditer(text)]
+        cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
+                for pattern in _scope_cues() for m in pattern.finditer(text)]
+        self.scope_cues = [cue for cue in cues if not _comparison(cue)]
 
     def _in_attribution(self, place: Place) -> bool:
         a = self.attribution
@@ -1055,7 +1063,7 @@ class _SentenceContext:
     def figure(self, link: Link) -> Figure | None:
         trigger, q = link.trigger, link.quantity
         category = "casualties" if _killed_or_injured(trigger) else category_of(trigger)
-        if category == "displaced" and (harm := _harm_of_the_moved(link.victim)):
+        if category == "displaced" and (harm := _harm_of_the_moved(trigger, link.victim)):
             category = harm
         if category is None or _arrest_of_the_charged(trigger, link.victim, self.charged):
             return None
@@ -1096,10 +1104,10 @@ class _SentenceContext:
         return min(days, key=lambda d: min(abs(d.start - where), abs(d.end - where)))
 
 
-def _harm_of_the_moved(victim: Token | None) -> str | None:
+def _harm_of_the_moved(trigger: Token, victim: Token | None) -> str | None:
     """ "Two wounded soldiers were evacuated to Kyiv", "seven casualties were evacuated": the harm the moved people
-    carry, not a displacement (the wounded are taken to care)."""
-    if victim is None:
+    carry, not a displacement (the wounded are taken to care; the wounded who fled are displaced)."""
+    if victim is None or _lemma(trigger) not in _role("care_move"):
         return None
     words = [victim] + [c for c in victim.children if c.dep_ in ("amod", "compound")]
     return next((c for w in words if (c := category_of(w)) not in (None, "displaced")), None)
@@ -1167,13 +1175,22 @@ def with_additions(figures: list[tuple[int, str, Figure]]) -> list[tuple[int, st
     return out
 
 
+def _comparison(cue: Token) -> bool:
+    """ "the worst attack since March", "the first such strike since 2014": a record the harm sets, no period."""
+    head = cue.head
+    return cue.lower_ == "since" and head.pos_ == "NOUN" and any(
+        c.tag_ == "JJS" or c.lower_ == "first" for c in head.children if c.dep_ == "amod")
+
+
 def _adds_to(f: Figure, last: Figure) -> bool:
     """ "also detained two more" adds to the count before it, unless that count is of another place ("Vadaturskyi
     was killed in Mykolaiv" ... "one man was also killed in Kharkiv")."""
     here, there = f.place, last.place
     if here is None or there is None or "country" in (here.kind, there.kind):
         return True
-    return here.canonical == there.canonical or (here.admin1 is not None and here.admin1 == there.admin1)
+    # a region unknown for either ("Saltivka", a district of Kharkiv) is no other place
+    return here.canonical == there.canonical or here.admin1 is None or there.admin1 is None or (
+        here.admin1 == there.admin1)
 
 
 def _gapped_partners(trigger: Token) -> list[Token]:
