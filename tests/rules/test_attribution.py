@@ -288,3 +288,7 @@ def test_a_bare_body_word_is_the_body_named_before(language):
         "Yemen's health ministry said 70 people were killed.", "Nato condemned the attack on the hospital.",
         "The ministry said 20 more were wounded.",
     ]) == ["Yemen's health ministry", None, "The ministry"]
+    # a body named in full is that body, not the one before whose name ends like it
+    assert _sources(language, [
+        "The defence ministry said 40 soldiers were killed.", "The health ministry said 12 people were wounded.",
+    ]) == ["The defence ministry", "The health ministry"]

@@ -170,7 +170,8 @@ class Speakers:
             name = self.by_surname.get(words[0]) or self._named_in_text(sent[found.start])
         elif words[0].lower() == "the" and len(words) <= 3:
             name = self.by_title.get(found.head)    # "the governor", "the regional governor"
-            body = None if name else self._named_body(found.head)
+            # only a bare body word: "the health ministry" after "the defence ministry" is another body
+            body = None if name or len(words) != 2 else self._named_body(found.head)
             if body is not None:
                 return replace(found, source=body)
         if name is None:
