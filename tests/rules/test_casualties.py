@@ -527,6 +527,15 @@ def test_common_wordings_give_their_figures(figures, sentence, want):
     assert figures(sentence) == want
 
 
+@pytest.mark.parametrize("sentence, place", [
+    ("Russian missiles struck Serhiivka, a village near Odesa, killing 21 people.", "Serhiivka"),
+    ("Russian shelling hit Pisky near Donetsk, killing two civilians.", "Pisky"),
+    ("Shelling near Odesa killed two people.", "Odesa"),
+])
+def test_the_place_a_town_is_named_beside_is_no_place_of_the_harm(language, sentence, place):
+    assert {f.location_name for f in extract_figures(language(sentence)[:], PUBLISHED)} == {place}
+
+
 def test_the_town_named_outright_over_the_one_a_distance_is_measured_from(language):
     # the corpus (Guardian)
     sent = language("An apartment block and beach hotel in Serhiivka, 50km south of Odesa, was hit on 1 July, "

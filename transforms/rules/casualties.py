@@ -22,7 +22,7 @@ from transforms.rules.attribution import Attribution, credits
 from transforms.rules.dates import DateMention, find_dates
 from transforms.rules.grammar import Grammar, Match
 from transforms.rules.numbers import NOUN_NUMBERS, SCALES, is_number_word, parse_number
-from transforms.rules.places import Place, gazetteer
+from transforms.rules.places import Place, gazetteer, landmarks_of
 from transforms.rules.sentence import SentenceFacts, read_facts
 from transforms.rules.syntax import clause_head
 
@@ -1051,6 +1051,7 @@ class _SentenceContext:
                                     if not self._in_attribution(p) and not _says_whose(sent[p.end - 1], p)]
         self.dates = facts.dates
         self.charged = facts.charged
+        self.landmarks = landmarks_of(sent, self.places)
         text = sent.text   # a Span joins its tokens' texts anew at every call
         cues = [sent.char_span(m.start(), m.end(), alignment_mode="expand")[0]
                 for pattern in _scope_cues() for m in pattern.finditer(text)]
@@ -1089,7 +1090,8 @@ class _SentenceContext:
     def _place_for(self, trigger: Token) -> Place | None:
         """The most specific place, nearest the trigger: a city over a country, a town named outright over the one
         a distance is measured from ("in Serhiivka, 50km south of Odesa")."""
-        places = [p for p in self.places if not _in_background(self.sent[p.start], trigger)]
+        places = [p for p in self.places
+                  if not _in_background(self.sent[p.start], trigger) and p.start not in self.landmarks]
         if not places:
             return None
         rank = {"city": 0, "admin1": 1, "ner": 2, "country": 3}

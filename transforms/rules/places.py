@@ -722,6 +722,13 @@ def _beside_landmark(doc: Doc, last: Token, text: str, towns: tuple[GeoEntry, ..
     return _unlisted_town(text, landmark) if all(e.population < VILLAGE_POPULATION for e in towns) else None
 
 
+def landmarks_of(sent: Span, places: list[Place]) -> set[int]:
+    """Where the places start that another place of the sentence is named beside ("Serhiivka, a village near
+    Odesa": Odesa): they say where it is, not where harm befell."""
+    named_after = {_landmark_at(sent.doc, sent.start + p.end) for p in places}
+    return {p.start for p in places if sent.start + p.start in named_after}
+
+
 def _landmark_at(doc: Doc, i: int) -> int | None:
     """Where the landmark starts after a name: "near Lyman", ", near Odesa", ", a village near Odesa", "north of
     Sloviansk"."""
