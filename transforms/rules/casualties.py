@@ -781,6 +781,9 @@ def _single_person(tok: Token) -> bool:
         return False
     if _named_person(tok) or any(c.dep_ == "appos" and _named_person(c) for c in tok.children):
         return True     # "Fernando Herrera Silva", "the head of legal services, Sizwe Vilakazi,"
+    if tok.ent_type_ == "NORP" and tok.pos_ in ("PROPN", "NOUN") and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return True     # "a 16-year-old Palestinian was shot dead": a people's word for one of them
     if tok.pos_ == "PROPN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
             _person(o) and not _has_det(o) for o in _of_objects(tok)):
         return True     # "a senior Islamic Movement of Uzbekistan (IMU) leader": the parser hangs the leader on "of"
