@@ -613,20 +613,26 @@ def _on_charges(trigger: Token) -> bool:
 def _own_clause(verb: Token) -> Iterator[Token]:
     """The verb's subtree without its subject (who arrests), its conjuncts ("detained two insurgents and seized 50
     kilograms of narcotics") and relative clauses (of someone else: "a leader who facilitates drug trafficking")."""
-    for child in verb.children:
-        if child.dep_ not in ("conj", "cc", "nsubj"):
-            yield from (t for t in child.subtree if not any(
-                a.dep_ == "relcl" and (a == t or a.is_ancestor(t)) for a in [t, *t.ancestors] if a != verb))
+    stack = [c for c in verb.children if c.dep_ not in ("conj", "cc", "nsubj")]
+    while stack:
+        tok = stack.pop()
+        if tok.dep_ != "relcl":
+            yield tok
+            stack.extend(tok.children)
 
 
 def charged_names(text: str) -> frozenset[str]:
     """The capitalised words of an article's sentences that name a criminal charge ("Griner ... hashish oil"): an
     arrest of a person among them, told in another sentence ("Griner was arrested at a Moscow airport"), is that
     case's."""
-    words = sorted(_non_war("charge") | _non_war("contraband"))
-    charge = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I)
-    return frozenset(word for sentence in re.split(r"(?<=[.!?])\s+|\n", text) if charge.search(sentence)
+    return frozenset(word for sentence in re.split(r"(?<=[.!?])\s+|\n", text) if _charge_words().search(sentence)
                      for word in re.findall(r"\b[A-Z][a-z]+\b", sentence))
+
+
+@lru_cache(maxsize=1)
+def _charge_words() -> re.Pattern:
+    words = sorted(_non_war("charge") | _non_war("contraband"))
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b", re.I)
 
 
 def _arrest_of_the_charged(trigger: Token, victim: Token | None, charged: frozenset[str]) -> bool:
@@ -781,11 +787,10 @@ def _single_person(tok: Token) -> bool:
         return False
     if _named_person(tok) or any(c.dep_ == "appos" and _named_person(c) for c in tok.children):
         return True     # "Fernando Herrera Silva", "the head of legal services, Sizwe Vilakazi,"
-    if tok.ent_type_ == "NORP" and tok.pos_ in ("PROPN", "NOUN") and any(
-            c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+    one = any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children)
+    if one and tok.ent_type_ == "NORP" and tok.pos_ in ("PROPN", "NOUN"):
         return True     # "a 16-year-old Palestinian was shot dead": a people's word for one of them
-    if tok.pos_ == "PROPN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children) and any(
-            _person(o) and not _has_det(o) for o in _of_objects(tok)):
+    if one and tok.pos_ == "PROPN" and any(_person(o) and not _has_det(o) for o in _of_objects(tok)):
         return True     # "a senior Islamic Movement of Uzbekistan (IMU) leader": the parser hangs the leader on "of"
     if tok.pos_ == "PROPN":
         # A town is no person, even when NER calls it one ("captured Enerhodar").
